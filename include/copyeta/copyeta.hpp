@@ -1,0 +1,10 @@
+// copyeta: when will this copy finish, and how sure are we? The umbrella header.
+#pragma once
+
+#include <copyeta/config.hpp>
+#include <copyeta/errors.hpp>
+#include <copyeta/estimate.hpp>
+#include <copyeta/estimator.hpp>
+#include <copyeta/input_policy.hpp>
+#include <copyeta/models.hpp>
+#include <copyeta/sample.hpp>

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <copyeta/errors.hpp>
+#include <copyeta/input_policy.hpp>
+
+#include <cmath>
+
+namespace copyeta {
+
+COPYETA_INLINE std::string_view to_string(reject_reason reason) noexcept {
+  switch (reason) {
+    case reject_reason::none: return "none";
+    case reject_reason::time_not_finite: return "time_not_finite";
+    case reject_reason::time_backwards: return "time_backwards";
+    case reject_reason::amount_negative: return "amount_negative";
+    case reject_reason::amount_not_finite: return "amount_not_finite";
+    case reject_reason::amount_too_large: return "amount_too_large";
+  }
+  return "unknown";
+}
+
+COPYETA_INLINE sample_check check_sample(const std::optional<sample>& previous,
+                                         const sample& next) noexcept {
+  if (!std::isfinite(next.t)) return {reject_reason::time_not_finite, false};
+  if (!previous) return {};
+  if (next.t < previous->t) return {reject_reason::time_backwards, false};
+  return {reject_reason::none, next.done < previous->done};
+}
+
+COPYETA_INLINE void throw_if_rejected(const sample_check& check,
+                                      const std::optional<sample>& previous, const sample& next) {
+  if (check.accepted()) return;
+  std::optional<double> previous_t;
+  if (previous) previous_t = previous->t;
+  throw sample_error(check.reason, "t", next.t, previous_t);
+}
+
+}  // namespace copyeta
