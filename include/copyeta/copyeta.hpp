@@ -5,6 +5,10 @@
 #include <copyeta/errors.hpp>
 #include <copyeta/estimate.hpp>
 #include <copyeta/estimator.hpp>
+#include <copyeta/format.hpp>
 #include <copyeta/input_policy.hpp>
 #include <copyeta/models.hpp>
+#include <copyeta/monitor.hpp>
+#include <copyeta/replay.hpp>
 #include <copyeta/sample.hpp>
+#include <copyeta/trace.hpp>

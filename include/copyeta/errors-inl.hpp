@@ -22,6 +22,8 @@ inline std::string sample_error_message(reject_reason reason, std::string_view f
       return fmt::format("[copyeta.sample.{}] {} = {} is negative", tag, field, value);
     case reject_reason::amount_too_large:
       return fmt::format("[copyeta.sample.{}] {} = {} is above 2^64-1", tag, field, value);
+    case reject_reason::malformed:
+      return fmt::format("[copyeta.sample.{}] {} = {} did not parse", tag, field, value);
     case reject_reason::none:
       break;
   }
@@ -40,5 +42,7 @@ COPYETA_INLINE sample_error::sample_error(reject_reason reason, std::string_view
 
 COPYETA_INLINE options_error::options_error(const std::string& what)
     : std::invalid_argument(what) {}
+
+COPYETA_INLINE input_error::input_error(const std::string& what) : std::runtime_error(what) {}
 
 }  // namespace copyeta

@@ -40,6 +40,14 @@ class options_error : public std::invalid_argument {
   explicit options_error(const std::string& what);
 };
 
+// A whole input cannot be read: a file that does not open, a CSV without the required columns.
+// Single bad rows are not exceptions: they are reported as rejected rows with a reason.
+//   [copyeta.input] run.csv:1: missing column 'bytes_done'
+class input_error : public std::runtime_error {
+ public:
+  explicit input_error(const std::string& what);
+};
+
 }  // namespace copyeta
 
 #ifdef COPYETA_HEADER_ONLY

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <copyeta/detail/amount.hpp>
 #include <copyeta/errors.hpp>
 #include <copyeta/input_policy.hpp>
 
@@ -15,6 +16,7 @@ COPYETA_INLINE std::string_view to_string(reject_reason reason) noexcept {
     case reject_reason::amount_negative: return "amount_negative";
     case reject_reason::amount_not_finite: return "amount_not_finite";
     case reject_reason::amount_too_large: return "amount_too_large";
+    case reject_reason::malformed: return "malformed";
   }
   return "unknown";
 }
@@ -33,6 +35,26 @@ COPYETA_INLINE void throw_if_rejected(const sample_check& check,
   std::optional<double> previous_t;
   if (previous) previous_t = previous->t;
   throw sample_error(check.reason, "t", next.t, previous_t);
+}
+
+namespace detail {
+
+inline amount to_amount(std::string_view field, double value) {
+  reject_reason why = reject_reason::none;
+  const auto converted = amount_from_double(value, why);
+  if (!converted) throw sample_error(why, field, value, std::nullopt);
+  return *converted;
+}
+
+}  // namespace detail
+
+COPYETA_INLINE sample make_sample(double t, double done, double total) {
+  if (!std::isfinite(t)) throw sample_error(reject_reason::time_not_finite, "t", t, std::nullopt);
+  sample s;
+  s.t = t;
+  s.done = detail::to_amount("done", done);
+  if (!std::isnan(total)) s.total = detail::to_amount("total", total);
+  return s;
 }
 
 }  // namespace copyeta

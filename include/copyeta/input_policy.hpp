@@ -36,9 +36,10 @@ enum class reject_reason : unsigned char {
   amount_negative,
   amount_not_finite,
   amount_too_large,
+  malformed,  // a text row whose fields did not parse (trace and tool-output readers)
 };
 
-inline constexpr int reject_reason_count = 6;
+inline constexpr int reject_reason_count = 7;
 
 // The snake_case name used in JSON ("reason") and in messages, e.g. "time_backwards".
 std::string_view to_string(reject_reason reason) noexcept;
@@ -52,6 +53,12 @@ struct sample_check {
 
 // Applies the policy above to `next`, given the previously accepted sample (if any).
 sample_check check_sample(const std::optional<sample>& previous, const sample& next) noexcept;
+
+// Builds a sample from floating-point amounts (numpy arrays, percentages, parsed text), applying
+// the amount rules above. Amounts are rounded to the nearest integer; a NaN total means
+// "unknown". Throws sample_error for a non-finite time, or for an amount that is negative,
+// infinite, NaN (done only) or above 2^64-1.
+sample make_sample(double t, double done, double total);
 
 // Throws the sample_error that describes a rejected check (no-op when accepted).
 void throw_if_rejected(const sample_check& check, const std::optional<sample>& previous,

@@ -23,14 +23,4 @@ struct sample {
   friend bool operator!=(const sample& a, const sample& b) { return !(a == b); }
 };
 
-// Builds a sample from floating-point amounts (numpy arrays, percentages, parsed text).
-// Amounts are rounded to the nearest integer; a NaN total means "unknown". Throws
-// copyeta::sample_error (see input_policy.hpp) for a non-finite time, or for an amount that is
-// negative, infinite, NaN (done only) or above 2^64-1.
-sample make_sample(double t, double done, double total);
-
 }  // namespace copyeta
-
-#ifdef COPYETA_HEADER_ONLY
-#include <copyeta/sample-inl.hpp>
-#endif

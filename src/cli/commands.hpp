@@ -1,0 +1,17 @@
+// The copyeta subcommands: each file registers one on the application.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace copyeta::cli {
+
+// Exit codes of contracts.md.
+inline constexpr int exit_finished = 0;
+inline constexpr int exit_input_error = 1;
+inline constexpr int exit_usage_error = 2;
+
+// Each adds its subcommand; the callback stores the subcommand's exit code in `exit_code`.
+void register_demo(CLI::App& app, int& exit_code);
+void register_replay(CLI::App& app, int& exit_code);
+
+}  // namespace copyeta::cli

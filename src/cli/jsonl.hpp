@@ -1,0 +1,22 @@
+// JSON lines in the shape of contracts.md: one object per estimate.
+#pragma once
+
+#include <copyeta/estimate.hpp>
+#include <copyeta/trace.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <string_view>
+
+namespace copyeta::cli {
+
+// {"t", "done", "total", "state", "remaining", "lo", "hi", "level", "rate"}: amounts as
+// integers, null where the state carries no number.
+nlohmann::ordered_json estimate_json(const estimate& e);
+
+// A rejected input row: the fields that parsed (null where they did not), state "rejected",
+// "reason" (the input-policy name) and "error" (the message naming line and column).
+nlohmann::ordered_json rejected_json(const trace_row& row, double level, reject_reason reason,
+                                     std::string_view error);
+
+}  // namespace copyeta::cli
