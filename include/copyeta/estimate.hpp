@@ -60,6 +60,7 @@ struct estimate {
   double hi = 0.0;
   double level = 0.8;
   std::optional<double> rate;    // amount per second, when a rate is known
+  double stalled_for = 0.0;      // seconds without progress, when the state is `stalled`
 
   // True for ok, stalled, flushing and finished: remaining, lo and hi are meaningful.
   bool has_remaining() const noexcept;

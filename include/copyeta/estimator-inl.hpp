@@ -110,7 +110,11 @@ COPYETA_INLINE copyeta::estimate estimator::estimate(double now) const {
   const auto f = predict(e.t, left);
   if (!f || std::isnan(f->remaining)) return e;  // warming_up
 
-  e.state = is_stalled(e.t) ? state::stalled : state::ok;
+  e.state = state::ok;
+  if (is_stalled(e.t)) {
+    e.state = state::stalled;
+    e.stalled_for = seconds_without_progress(e.t);
+  }
   e.remaining = detail::clamp_seconds(f->remaining);
   e.lo = std::min(detail::clamp_seconds(f->lo), e.remaining);
   e.hi = std::max(detail::clamp_seconds(f->hi), e.remaining);

@@ -297,7 +297,10 @@ COPYETA_INLINE std::string format_status(const estimate& e,
   if (e.state == state::finished) {
     field("finished");
   } else if (e.has_remaining()) {
-    if (e.state != state::ok) field(detail::human::words(e.state));
+    if (e.state == state::stalled && e.stalled_for > 0.0)
+      field("stalled for " + format_duration(e.stalled_for));
+    else if (e.state != state::ok)
+      field(detail::human::words(e.state));
     field("ETA " + format_finish(e, wall_at_t, options));
   } else {
     field(detail::human::words(e.state));

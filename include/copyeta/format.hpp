@@ -80,7 +80,7 @@ std::string format_remaining(const estimate& e);
 
 // One line for a terminal, fields separated by two spaces: the percentage when the total is
 // known (else the amount done, when above 0), the state when it is not ok, and the finish:
-//   "57%  ETA 3:30pm ± 1 hour"        "86%  stalled  ETA 3:20pm (3:05pm – 4:10pm)"
+//   "57%  ETA 3:30pm ± 1 hour"   "86%  stalled for 4 minutes  ETA 3:20pm (3:05pm – 4:10pm)"
 //   "3%  warming up"                   "12 GiB  unknown total"        "100%  finished"
 // The percentage is rounded down (exactly, in integers), so it shows 100% only once done reaches
 // the total. The estimate carries no stall length, so a stall shows as the word "stalled".

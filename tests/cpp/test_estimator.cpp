@@ -111,8 +111,10 @@ TEST(estimator, stalled_when_samples_show_no_progress) {
   m.add({1.0, 10, 1000});
   for (double t = 2.0; t <= 15.0; t += 1.0) m.add({t, 10, 1000});
   EXPECT_EQ(m.estimate(15.0).state, state::ok);  // 14 s without progress, threshold 15 s
+  EXPECT_EQ(m.estimate(15.0).stalled_for, 0.0);
   m.add({16.0, 10, 1000});
   EXPECT_EQ(m.estimate(16.0).state, state::stalled);
+  EXPECT_EQ(m.estimate(16.0).stalled_for, 15.0);
   m.add({17.0, 20, 1000});
   EXPECT_EQ(m.estimate(17.0).state, state::ok);
 }

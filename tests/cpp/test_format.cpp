@@ -303,6 +303,9 @@ TEST_F(format_test, status_for_every_state) {
   auto stalled = make(2 * hours, 1 * hours + 45 * minutes, 2 * hours + 50 * minutes, state::stalled);
   stalled.done = 86;
   EXPECT_EQ(format_status(stalled, wall()), "86%  stalled  ETA 3:20pm (3:05pm \u2013 4:10pm)");
+  stalled.stalled_for = 4 * minutes;
+  EXPECT_EQ(format_status(stalled, wall()),
+            "86%  stalled for 4 minutes  ETA 3:20pm (3:05pm \u2013 4:10pm)");
   EXPECT_EQ(format_finish(stalled, wall()), "3:20pm (3:05pm \u2013 4:10pm)");
 
   auto flushing = point(100);
