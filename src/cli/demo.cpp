@@ -32,7 +32,8 @@ struct demo_args {
 using wall_clock = std::chrono::system_clock;
 
 // A local wall-clock time on the admins' calendar: seconds since local midnight of one day.
-// The posts give no date; the day matters only as a reference for "today".
+// The posts give no date; the demo says it takes the day of the failed migration the page
+// describes, which matters only for day names such as "Wed 12:00am".
 wall_clock::time_point admins_clock(double seconds_since_midnight) {
   std::tm day{};
   day.tm_year = 2009 - 1900;
@@ -89,8 +90,9 @@ void email_story(const demo_args& args) {
         "   The admins posted percentages and guesses (seed 000). copyeta sees the same\n"
         "   percentages. Assumed, not posted: the copy started at 9:07am and was at 13% at\n"
         "   9:45am - the steady rate that matches their 9:45am guess of 2:00pm and 42% at\n"
-        "   11:10am. Times are the admins' (US Eastern).\n\n"
-        "   {:<8} {:>5}  {:<36} {}\n",
+        "   11:10am. Times are the admins' (US Eastern); the posts give no date, so day names\n"
+        "   take it to be Tue 25 Aug 2009, the day of the failed migration the page describes.\n\n"
+        "   {:<8} {:>5}  {:<38} {}\n",
         "time", "done", "the admins said", fmt::format("copyeta ({:.0f}% interval)", args.level * 100));
   }
   for (std::size_t i = 1; i < results.size(); ++i) {
@@ -103,7 +105,7 @@ void email_story(const demo_args& args) {
     const std::string copyeta_said =
         e.state == state::finished ? "finished"
                                    : format_finish(e, admins_clock(e.t));
-    fmt::print("   {:<8} {:>4.0f}%  {:<36} {}\n", clock_text(e.t), *e.fraction() * 100.0, said,
+    fmt::print("   {:<8} {:>4.0f}%  {:<38} {}\n", clock_text(e.t), *e.fraction() * 100.0, said,
                copyeta_said);
   }
   if (!args.jsonl) {
