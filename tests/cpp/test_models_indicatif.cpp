@@ -1,10 +1,12 @@
+// The indicatif model's own answers, computed by hand. What every model promises (name, no
+// interval, exact constant rate, time origin, finite estimates, ...) is tested once in
+// test_models.cpp.
 #include <copyeta/detail/clamp.hpp>
 #include <copyeta/models/indicatif.hpp>
 
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <limits>
 
 namespace {
 
@@ -12,32 +14,8 @@ using copyeta::amount;
 using copyeta::state;
 using copyeta::models::indicatif;
 
-constexpr amount kMax = std::numeric_limits<amount>::max();
-
 // W(age) = 0.1^(age / 15 s).
 double w(double age) { return std::pow(0.1, age / 15.0); }
-
-TEST(models_indicatif, name_and_no_interval) {
-  indicatif m;
-  EXPECT_EQ(m.name(), "indicatif");
-  m.add({0.0, 0, 1000});
-  EXPECT_EQ(m.estimate(0.0).state, state::warming_up);
-  EXPECT_EQ(m.estimate(5.0).state, state::warming_up);
-  m.add({1.0, 100, 1000});
-  const auto e = m.estimate(1.0);
-  EXPECT_EQ(e.state, state::ok);
-  EXPECT_EQ(e.lo, e.remaining);
-  EXPECT_EQ(e.hi, e.remaining);
-}
-
-TEST(models_indicatif, constant_rate_gives_the_exact_remaining) {
-  // The normalisation by 1 - W(t - t_start) makes a constant rate come out exactly.
-  indicatif m;
-  for (int k = 0; k <= 30; ++k) m.add({static_cast<double>(k), amount(100) * amount(k), 10'000});
-  const auto e = m.estimate(30.0);
-  EXPECT_NEAR(*e.rate, 100.0, 1e-9);
-  EXPECT_NEAR(e.remaining, 70.0, 1e-9);
-}
 
 TEST(models_indicatif, two_updates_by_hand) {
   indicatif m;
@@ -127,50 +105,6 @@ TEST(models_indicatif, equal_timestamps_are_not_recorded) {
   EXPECT_NEAR(*m.estimate(1.0).rate, 100.0, 1e-9);
   m.add({2.0, 250, 10'000});
   EXPECT_NEAR(*m.estimate(2.0).rate, 114.4884110825329, 1e-9);  // 100/s, then 150/s
-}
-
-TEST(models_indicatif, amounts_near_the_top_of_uint64) {
-  const amount base = kMax - 1'000'000;
-  indicatif m;
-  m.add({0.0, base, kMax});
-  m.add({1.0, base + 1000, kMax});
-  m.add({2.0, base + 2000, kMax});
-  const auto e = m.estimate(2.0);
-  EXPECT_NEAR(*e.rate, 1000.0, 1e-9);
-  EXPECT_NEAR(e.remaining, 998.0, 1e-9);
-}
-
-TEST(models_indicatif, shifting_the_time_origin_changes_nothing) {
-  indicatif a;
-  indicatif b;
-  for (int k = 0; k <= 30; ++k) {
-    const amount done = amount(11) * amount(k * k);
-    a.add({0.625 * k, done, 1'000'000});
-    b.add({1024.0 + 0.625 * k, done, 1'000'000});
-  }
-  EXPECT_DOUBLE_EQ(a.estimate(20.0).remaining, b.estimate(1024.0 + 20.0).remaining);
-}
-
-TEST(models_indicatif, remaining_is_finite_and_non_negative) {
-  const copyeta::sample samples[] = {
-      {0.0, 0, kMax},   {1e-300, kMax - 1, kMax}, {1.0, kMax - 1, kMax}, {1.0, 5, 100},
-      {2.0, 6, 100},    {3.0, 90, 100},           {100.0, 99, 100},      {200.0, 100, 100},
-      {201.0, 0, kMax}, {202.0, 1, kMax},         {1e9, 2, kMax},
-  };
-  indicatif m;
-  bool any = false;
-  for (const auto& s : samples) {
-    m.add(s);
-    for (const double now : {s.t, s.t + 1.0, s.t + 1e6}) {
-      const auto e = m.estimate(now);
-      EXPECT_TRUE(std::isfinite(e.remaining) && e.remaining >= 0.0) << now;
-      EXPECT_EQ(e.lo, e.remaining);
-      EXPECT_EQ(e.hi, e.remaining);
-      if (e.rate) EXPECT_TRUE(std::isfinite(*e.rate) && *e.rate > 0.0);
-      any = any || e.state == state::ok;
-    }
-  }
-  EXPECT_TRUE(any);
 }
 
 }  // namespace

@@ -1,36 +1,15 @@
+// The rsync model's own answers, computed by hand. What every model promises (name, no interval,
+// exact constant rate, time origin, finite estimates, ...) is tested once in test_models.cpp.
 #include <copyeta/models/rsync.hpp>
 
 #include <gtest/gtest.h>
 
-#include <cmath>
-#include <limits>
 
 namespace {
 
 using copyeta::amount;
 using copyeta::state;
 using copyeta::models::rsync;
-
-constexpr amount kMax = std::numeric_limits<amount>::max();
-
-TEST(models_rsync, name_and_no_interval) {
-  rsync m;
-  EXPECT_EQ(m.name(), "rsync");
-  m.add({0.0, 0, 1000});
-  m.add({1.0, 100, 1000});
-  const auto e = m.estimate(1.0);
-  EXPECT_EQ(e.state, state::ok);
-  EXPECT_EQ(e.lo, e.remaining);
-  EXPECT_EQ(e.hi, e.remaining);
-}
-
-TEST(models_rsync, constant_rate_gives_the_exact_remaining) {
-  rsync m;
-  for (int k = 0; k <= 20; ++k) m.add({static_cast<double>(k), amount(100) * amount(k), 10'000});
-  const auto e = m.estimate(20.0);
-  EXPECT_DOUBLE_EQ(*e.rate, 100.0);
-  EXPECT_DOUBLE_EQ(e.remaining, 80.0);
-}
 
 TEST(models_rsync, warming_up_until_a_slot_update_1_s_later) {
   rsync m;
@@ -113,49 +92,6 @@ TEST(models_rsync, equal_timestamps_do_not_divide_by_zero) {
   const auto e = m.estimate(1.0);
   EXPECT_DOUBLE_EQ(*e.rate, 200.0);
   EXPECT_DOUBLE_EQ(e.remaining, 48.5);
-}
-
-TEST(models_rsync, amounts_near_the_top_of_uint64) {
-  const amount base = kMax - 1'000'000;
-  rsync m;
-  m.add({0.0, base, kMax});
-  m.add({2.0, base + 2000, kMax});
-  const auto e = m.estimate(2.0);
-  EXPECT_DOUBLE_EQ(*e.rate, 1000.0);
-  EXPECT_DOUBLE_EQ(e.remaining, 998.0);
-}
-
-TEST(models_rsync, shifting_the_time_origin_changes_nothing) {
-  rsync a;
-  rsync b;
-  for (int k = 0; k <= 40; ++k) {
-    const amount done = amount(7) * amount(k * k);
-    a.add({0.375 * k, done, 1'000'000});
-    b.add({65536.0 + 0.375 * k, done, 1'000'000});
-  }
-  EXPECT_DOUBLE_EQ(a.estimate(15.0).remaining, b.estimate(65536.0 + 15.0).remaining);
-}
-
-TEST(models_rsync, remaining_is_finite_and_non_negative) {
-  const copyeta::sample samples[] = {
-      {0.0, 0, kMax},   {1e-300, kMax - 1, kMax}, {1.0, kMax - 1, kMax}, {1.0, 5, 100},
-      {2.0, 6, 100},    {3.0, 90, 100},           {100.0, 99, 100},      {200.0, 100, 100},
-      {201.0, 0, kMax}, {202.0, 1, kMax},         {1e9, 2, kMax},
-  };
-  rsync m;
-  bool any = false;
-  for (const auto& s : samples) {
-    m.add(s);
-    for (const double now : {s.t, s.t + 1.0, s.t + 1e6}) {
-      const auto e = m.estimate(now);
-      EXPECT_TRUE(std::isfinite(e.remaining) && e.remaining >= 0.0) << now;
-      EXPECT_EQ(e.lo, e.remaining);
-      EXPECT_EQ(e.hi, e.remaining);
-      if (e.rate) EXPECT_TRUE(std::isfinite(*e.rate) && *e.rate > 0.0);
-      any = any || e.state == state::ok;
-    }
-  }
-  EXPECT_TRUE(any);
 }
 
 }  // namespace
