@@ -18,19 +18,18 @@ COPYETA_INLINE void average::on_sample(const sample& s) noexcept {
   const double dt = s.t - t0_;
   if (!(dt > 0.0)) return;  // equal timestamps: nothing to divide by yet
   const double r = static_cast<double>(s.done - done0_) / dt;
-  if (r > 0.0 && std::isfinite(r)) rate_ = r;
+  rate_.offer(r);
 }
 
 COPYETA_INLINE void average::on_restart() noexcept {
   started_ = false;
   t0_ = 0.0;
   done0_ = 0;
-  rate_ = 0.0;
+  rate_.clear();
 }
 
 COPYETA_INLINE std::optional<double> average::rate(double /*now*/) const noexcept {
-  if (rate_ > 0.0) return rate_;
-  return std::nullopt;
+  return rate_.get();
 }
 
 }  // namespace copyeta::models

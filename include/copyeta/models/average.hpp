@@ -15,6 +15,7 @@
 #pragma once
 
 #include <copyeta/config.hpp>
+#include <copyeta/detail/frozen_rate.hpp>
 #include <copyeta/estimator.hpp>
 
 namespace copyeta::models {
@@ -34,7 +35,7 @@ class average final : public estimator {
   bool started_ = false;
   double t0_ = 0.0;
   amount done0_ = 0;
-  double rate_ = 0.0;  // the last positive rate the formula gave; 0 while there is none
+  detail::frozen_rate rate_;  // the freeze rule (detail/frozen_rate.hpp)
 };
 
 }  // namespace copyeta::models

@@ -40,7 +40,7 @@ COPYETA_INLINE void indicatif::on_sample(const sample& s) noexcept {
   recorded_ = true;
 
   const double r = steps_per_second(s.t);
-  if (r > 0.0 && std::isfinite(r)) rate_ = r;
+  rate_.offer(r);
 }
 
 COPYETA_INLINE double indicatif::steps_per_second(double now) const noexcept {
@@ -59,7 +59,7 @@ COPYETA_INLINE void indicatif::on_restart() noexcept {
   start_time_ = 0.0;
   smoothed_ = 0.0;
   double_smoothed_ = 0.0;
-  rate_ = 0.0;
+  rate_.clear();
 }
 
 COPYETA_INLINE std::optional<double> indicatif::rate(double now) const noexcept {
@@ -69,8 +69,7 @@ COPYETA_INLINE std::optional<double> indicatif::rate(double now) const noexcept 
   // Decayed below the smallest double during a long stall: the formula's last positive values
   // were that small, so the rate stays there (the ETA stays at its maximum, not back in range).
   if (r == 0.0) return std::numeric_limits<double>::min();
-  if (rate_ > 0.0) return rate_;  // not finite (never seen in practice): the last good rate
-  return std::nullopt;
+  return rate_.get();  // not finite (never seen in practice): the last good rate
 }
 
 }  // namespace copyeta::models

@@ -30,6 +30,7 @@
 #pragma once
 
 #include <copyeta/config.hpp>
+#include <copyeta/detail/frozen_rate.hpp>
 #include <copyeta/estimator.hpp>
 
 namespace copyeta::models {
@@ -60,7 +61,7 @@ class indicatif final : public estimator {
   double start_time_ = 0.0;
   double smoothed_ = 0.0;         // smoothed_steps_per_sec
   double double_smoothed_ = 0.0;  // double_smoothed_steps_per_sec
-  double rate_ = 0.0;  // the rate at the last recorded sample; 0 while there is none
+  detail::frozen_rate rate_;  // the freeze rule (detail/frozen_rate.hpp)
 };
 
 }  // namespace copyeta::models

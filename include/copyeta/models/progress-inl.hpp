@@ -26,7 +26,7 @@ COPYETA_INLINE void progress::on_sample(const sample& s) noexcept {
   double sum = 0.0;
   for (std::size_t i = 0; i < size_; ++i) sum += ring_[i];
   const double mean = sum / static_cast<double>(size_);
-  if (mean > 0.0 && std::isfinite(mean)) rate_ = mean;
+  rate_.offer(mean);
 }
 
 COPYETA_INLINE void progress::on_restart() noexcept {
@@ -35,12 +35,11 @@ COPYETA_INLINE void progress::on_restart() noexcept {
   base_done_ = 0;
   next_ = 0;
   size_ = 0;
-  rate_ = 0.0;
+  rate_.clear();
 }
 
 COPYETA_INLINE std::optional<double> progress::rate(double /*now*/) const noexcept {
-  if (rate_ > 0.0) return rate_;
-  return std::nullopt;
+  return rate_.get();
 }
 
 }  // namespace copyeta::models

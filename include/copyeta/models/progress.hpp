@@ -23,6 +23,7 @@
 #pragma once
 
 #include <copyeta/config.hpp>
+#include <copyeta/detail/frozen_rate.hpp>
 #include <copyeta/estimator.hpp>
 
 #include <array>
@@ -50,7 +51,7 @@ class progress final : public estimator {
   std::array<double, rates> ring_{};
   std::size_t next_ = 0;  // slot the next rate goes to
   std::size_t size_ = 0;
-  double rate_ = 0.0;  // the last positive mean; 0 while there is none
+  detail::frozen_rate rate_;  // the freeze rule (detail/frozen_rate.hpp)
 };
 
 }  // namespace copyeta::models

@@ -26,18 +26,17 @@ COPYETA_INLINE void pv::on_sample(const sample& s) noexcept {
   const detail::point& newest = ring_[(first_ + size_ - 1) % points];
   const double dt = newest.t - oldest.t;  // at least 5 s
   const double r = static_cast<double>(newest.done - oldest.done) / dt;
-  if (r > 0.0 && std::isfinite(r)) rate_ = r;
+  rate_.offer(r);
 }
 
 COPYETA_INLINE void pv::on_restart() noexcept {
   first_ = 0;
   size_ = 0;
-  rate_ = 0.0;
+  rate_.clear();
 }
 
 COPYETA_INLINE std::optional<double> pv::rate(double /*now*/) const noexcept {
-  if (rate_ > 0.0) return rate_;
-  return std::nullopt;
+  return rate_.get();
 }
 
 }  // namespace copyeta::models

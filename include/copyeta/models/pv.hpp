@@ -23,6 +23,7 @@
 #pragma once
 
 #include <copyeta/config.hpp>
+#include <copyeta/detail/frozen_rate.hpp>
 #include <copyeta/detail/history.hpp>
 #include <copyeta/estimator.hpp>
 
@@ -49,7 +50,7 @@ class pv final : public estimator {
   std::array<detail::point, points> ring_{};
   std::size_t first_ = 0;  // index of the oldest point
   std::size_t size_ = 0;
-  double rate_ = 0.0;  // the last positive rate the formula gave; 0 while there is none
+  detail::frozen_rate rate_;  // the freeze rule (detail/frozen_rate.hpp)
 };
 
 }  // namespace copyeta::models

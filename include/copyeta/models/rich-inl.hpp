@@ -33,7 +33,7 @@ COPYETA_INLINE void rich::on_sample(const sample& s) noexcept {
   const double span = newest.t - oldest.t;
   if (!(span > 0.0)) return;  // rich: total_time == 0 gives no speed
   const double r = static_cast<double>(newest.done - oldest.done) / span;
-  if (r > 0.0 && std::isfinite(r)) rate_ = r;
+  rate_.offer(r);
 }
 
 COPYETA_INLINE void rich::on_restart() noexcept {
@@ -41,12 +41,11 @@ COPYETA_INLINE void rich::on_restart() noexcept {
   size_ = 0;
   started_ = false;
   last_done_ = 0;
-  rate_ = 0.0;
+  rate_.clear();
 }
 
 COPYETA_INLINE std::optional<double> rich::rate(double /*now*/) const noexcept {
-  if (rate_ > 0.0) return rate_;
-  return std::nullopt;
+  return rate_.get();
 }
 
 }  // namespace copyeta::models

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <copyeta/config.hpp>
+#include <copyeta/detail/frozen_rate.hpp>
 #include <copyeta/detail/history.hpp>
 #include <copyeta/estimator.hpp>
 
@@ -57,7 +58,7 @@ class rich final : public estimator {
   std::size_t size_ = 0;
   bool started_ = false;
   amount last_done_ = 0;  // the previous sample's done
-  double rate_ = 0.0;     // the last positive rate; 0 while there is none
+  detail::frozen_rate rate_;  // the freeze rule (detail/frozen_rate.hpp)
 };
 
 }  // namespace copyeta::models

@@ -25,19 +25,18 @@ COPYETA_INLINE void rsync::on_sample(const sample& s) noexcept {
   const detail::point& oldest = slots_[oldest_];
   const double dt = s.t - oldest.t;  // at least 1 s
   const double r = static_cast<double>(s.done - oldest.done) / dt;
-  if (r > 0.0 && std::isfinite(r)) rate_ = r;
+  rate_.offer(r);
 }
 
 COPYETA_INLINE void rsync::on_restart() noexcept {
   started_ = false;
   newest_ = 0;
   oldest_ = 0;
-  rate_ = 0.0;
+  rate_.clear();
 }
 
 COPYETA_INLINE std::optional<double> rsync::rate(double /*now*/) const noexcept {
-  if (rate_ > 0.0) return rate_;
-  return std::nullopt;
+  return rate_.get();
 }
 
 }  // namespace copyeta::models

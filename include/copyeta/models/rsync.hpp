@@ -24,6 +24,7 @@
 #pragma once
 
 #include <copyeta/config.hpp>
+#include <copyeta/detail/frozen_rate.hpp>
 #include <copyeta/detail/history.hpp>
 #include <copyeta/estimator.hpp>
 
@@ -51,7 +52,7 @@ class rsync final : public estimator {
   bool started_ = false;
   std::size_t newest_ = 0;
   std::size_t oldest_ = 0;
-  double rate_ = 0.0;  // the last positive rate the formula gave; 0 while there is none
+  detail::frozen_rate rate_;  // the freeze rule (detail/frozen_rate.hpp)
 };
 
 }  // namespace copyeta::models

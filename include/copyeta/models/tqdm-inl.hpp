@@ -30,7 +30,7 @@ COPYETA_INLINE void tqdm::on_sample(const sample& s) noexcept {
 
   const double correction = 1.0 - std::pow(beta, static_cast<double>(calls_));
   const double r = (ema_dn_ / correction) / (ema_dt_ / correction);
-  if (r > 0.0 && std::isfinite(r)) rate_ = r;
+  rate_.offer(r);
 }
 
 COPYETA_INLINE void tqdm::on_restart() noexcept {
@@ -40,12 +40,11 @@ COPYETA_INLINE void tqdm::on_restart() noexcept {
   ema_dn_ = 0.0;
   ema_dt_ = 0.0;
   calls_ = 0;
-  rate_ = 0.0;
+  rate_.clear();
 }
 
 COPYETA_INLINE std::optional<double> tqdm::rate(double /*now*/) const noexcept {
-  if (rate_ > 0.0) return rate_;
-  return std::nullopt;
+  return rate_.get();
 }
 
 }  // namespace copyeta::models

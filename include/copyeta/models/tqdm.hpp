@@ -25,6 +25,7 @@
 #pragma once
 
 #include <copyeta/config.hpp>
+#include <copyeta/detail/frozen_rate.hpp>
 #include <copyeta/estimator.hpp>
 
 #include <cstdint>
@@ -51,7 +52,7 @@ class tqdm final : public estimator {
   double ema_dn_ = 0.0;  // the raw EMA values (tqdm's EMA.last)
   double ema_dt_ = 0.0;
   std::uint64_t calls_ = 0;
-  double rate_ = 0.0;  // the last positive rate; 0 while there is none
+  detail::frozen_rate rate_;  // the freeze rule (detail/frozen_rate.hpp)
 };
 
 }  // namespace copyeta::models
