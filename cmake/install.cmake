@@ -3,6 +3,7 @@
 include(CMakePackageConfigHelpers)
 
 install(DIRECTORY include/copyeta DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY ${COPYETA_GENERATED_INCLUDE}/copyeta DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 install(TARGETS copyeta copyeta_header_only
   EXPORT copyeta-targets

@@ -1,6 +1,8 @@
 // copyeta: when will this copy finish, and how sure are we? The umbrella header.
 #pragma once
 
+#include <copyeta/backtest.hpp>
+#include <copyeta/calibration.hpp>
 #include <copyeta/config.hpp>
 #include <copyeta/errors.hpp>
 #include <copyeta/estimate.hpp>
@@ -11,4 +13,5 @@
 #include <copyeta/monitor.hpp>
 #include <copyeta/replay.hpp>
 #include <copyeta/sample.hpp>
+#include <copyeta/scoring.hpp>
 #include <copyeta/trace.hpp>

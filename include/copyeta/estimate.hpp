@@ -47,6 +47,13 @@ struct finish_times {
   std::chrono::system_clock::time_point hi;
 };
 
+// A lasting change of rate that a model detected: "rate fell 4x at 57%".
+struct rate_shift {
+  double t = 0.0;         // when the new rate began, on the samples' clock
+  double fraction = 0.0;  // done / total at that moment (0 when the total was unknown)
+  double factor = 1.0;    // new rate / old rate: 0.25 means the rate fell 4x
+};
+
 struct estimate {
   copyeta::state state = state::warming_up;
   double t = 0.0;                // the time the estimate is for, on the samples' clock
@@ -61,6 +68,7 @@ struct estimate {
   double level = 0.8;
   std::optional<double> rate;    // amount per second, when a rate is known
   double stalled_for = 0.0;      // seconds without progress, when the state is `stalled`
+  std::optional<rate_shift> shift;  // the latest regime shift, for models that detect them
 
   // True for ok, stalled, flushing and finished: remaining, lo and hi are meaningful.
   bool has_remaining() const noexcept;

@@ -96,6 +96,7 @@ COPYETA_INLINE copyeta::estimate estimator::estimate(double now) const {
   e.done = last_->done;
   e.total = last_->total;
   if (const auto r = rate(e.t); r && std::isfinite(*r) && *r > 0.0) e.rate = *r;
+  e.shift = shift();
 
   if (!e.total) {
     e.state = state::unknown_total;

@@ -55,6 +55,8 @@ class estimator {
   const std::optional<sample>& last() const noexcept { return last_; }
   // How many accepted samples had `done` below the previous one (resumes, restarts).
   std::uint64_t restarts() const noexcept { return restarts_; }
+  // The latest lasting rate change the model detected in this run; none by default.
+  virtual std::optional<rate_shift> shift() const noexcept { return std::nullopt; }
 
  protected:
   // What a model predicts for `left` more units from time `now`.

@@ -10,8 +10,8 @@
 
 namespace copyeta {
 
-// The names of contracts.md, copyeta's own first, then the peers:
-// default, average, pv, rsync, progress, tqdm, indicatif, rich.
+// The names of contracts.md, copyeta's own first, then the peers: default, robust_window,
+// drift_diffusion, kalman, average, pv, rsync, progress, tqdm, indicatif, rich.
 const std::vector<std::string_view>& model_names();
 
 // True for the peer re-implementations, which give a point estimate and no interval.

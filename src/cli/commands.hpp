@@ -13,5 +13,7 @@ inline constexpr int exit_usage_error = 2;
 // Each adds its subcommand; the callback stores the subcommand's exit code in `exit_code`.
 void register_demo(CLI::App& app, int& exit_code);
 void register_replay(CLI::App& app, int& exit_code);
+void register_backtest(CLI::App& app, int& exit_code);
+void register_calibrate(CLI::App& app, int& exit_code);
 
 }  // namespace copyeta::cli

@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   int exit_code = copyeta::cli::exit_finished;
   copyeta::cli::register_demo(app, exit_code);
   copyeta::cli::register_replay(app, exit_code);
+  copyeta::cli::register_backtest(app, exit_code);
+  copyeta::cli::register_calibrate(app, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -39,8 +39,9 @@ const std::vector<std::string_view> kPeers{"average", "pv",        "rsync", "pro
                                            "tqdm",    "indicatif", "rich"};
 
 TEST(models, names_in_contract_order) {
-  const std::vector<std::string_view> expected{"default",  "average", "pv",        "rsync",
-                                               "progress", "tqdm",    "indicatif", "rich"};
+  const std::vector<std::string_view> expected{
+      "default", "robust_window", "drift_diffusion", "kalman",    "average", "pv",
+      "rsync",   "progress",      "tqdm",            "indicatif", "rich"};
   EXPECT_EQ(copyeta::model_names(), expected);
 }
 

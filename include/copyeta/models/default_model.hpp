@@ -1,40 +1,31 @@
-// copyeta's default model (first version): a blended windowed rate with a log-normal interval
-// that is honest about its own simplicity.
+// copyeta's default model: an ensemble of the three components, calibrated across finished jobs.
 //
-// Rate: the amount moved over the last `window` seconds (at least `min_window`, and a quarter of
-// the run), blended in log space with the average since the run started. Silence longer than the
-// usual gap between samples counts as no progress, so a stall lowers the rate and moves the
-// finish later instead of freezing it in the past.
-//
-// Interval: remaining time is log-normal around the median, with a log-spread that grows
-//  - with the distance to the end relative to what has been observed (h / (h + elapsed)),
-//  - with how much the rate has varied between coarse chunks of the run,
-//  - with the disagreement between the windowed rate and the long-run average,
-//  - when there are few measurements,
-// and during a stall the upper end moves out by the length of the stall so far.
+// Each component (robust_window, drift_diffusion, kalman) forecasts the remaining time with its
+// own interval. The ensemble takes the weighted mean of their log medians, with the spread of
+// the mixture as its scale, and then lets the calibration (calibration.hpp) place the median
+// and the interval at the error quantiles measured on real finished copies, for the progress
+// bucket the copy is in. The weights are learned by the same calibration.
 #pragma once
 
+#include <copyeta/calibration.hpp>
 #include <copyeta/config.hpp>
-#include <copyeta/detail/history.hpp>
 #include <copyeta/estimator.hpp>
+#include <copyeta/detail/ensemble.hpp>
+
+#include <array>
 
 namespace copyeta::models {
 
-struct default_options {
-  double min_window = 30.0;     // seconds
-  double window_share = 0.25;   // of the run's elapsed time
-  double recent_weight = 0.6;   // weight of the windowed rate against the run average (log space)
-  double base_spread = 0.35;    // log-spread when forecasting as far ahead as has been observed
-  double few_samples_spread = 0.5;  // extra log-spread with a single measurement; falls as 1/n
-
-  void validate() const;  // throws options_error
-};
-
 class default_model final : public estimator {
  public:
-  explicit default_model(const estimator_options& options = {}, const default_options& model = {});
+  // The calibration is read once, here: the model keeps only its weights and the quantiles at
+  // the options' level, so that estimating never allocates.
+  explicit default_model(const estimator_options& options = {},
+                         const calibration& calibrated = calibration::builtin());
 
   std::string_view name() const noexcept override { return "default"; }
+  // The latest regime shift that the robust window detected.
+  std::optional<rate_shift> shift() const noexcept override;
 
  protected:
   void on_sample(const sample& s) noexcept override;
@@ -43,20 +34,10 @@ class default_model final : public estimator {
   std::optional<forecast> predict(double now, double left) const noexcept override;
 
  private:
-  struct rates {
-    double recent;    // over the window
-    double overall;   // since the run started
-    double blended;   // what the forecast uses
-  };
-  std::optional<rates> rates_at(double now) const noexcept;
-  // Variance of log rates between up to 8 equal-duration chunks of the run.
-  double chunk_log_variance() const noexcept;
-
-  default_options model_;
-  double z_;  // two-sided normal quantile of the level
-  detail::history<256> history_;
-  std::size_t samples_ = 0;           // accepted samples in this run
-  std::size_t progress_samples_ = 0;  // of which moved `done`
+  detail::ensemble_members members_;
+  calibration::weight_vector weights_;
+  // Normalised-error quantiles per bucket: (1 - level) / 2, 0.5 and (1 + level) / 2.
+  std::array<std::array<double, bucket_count>, 3> quantiles_{};
 };
 
 }  // namespace copyeta::models

@@ -1,0 +1,286 @@
+#pragma once
+
+#include <copyeta/calibration.hpp>
+#include <copyeta/detail/default_calibration.hpp>
+#include <copyeta/detail/normal.hpp>
+#include <copyeta/detail/stats.hpp>
+#include <copyeta/errors.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <limits>
+#include <memory>
+#include <sstream>
+
+namespace copyeta {
+namespace detail {
+
+COPYETA_INLINE job_evidence gather_evidence(const scoring_trace& job) {
+  // The same members, fed the same samples, as the live default model.
+  ensemble_members members(estimator_options{});
+  job_evidence out;
+  out.name = job.name;
+  for (std::size_t i = 0; i < job.samples.size(); ++i) {
+    const sample& s = job.samples[i];
+    members.add(s);
+    if (!job.scored(i)) continue;
+    job_evidence::point p;
+    p.bucket = bucket_of(job.fraction(i));
+    p.log_truth = std::log(job.end - s.t);
+    p.parts = members.forecasts(s.t);
+    bool any = false;
+    for (const auto& part : p.parts) any = any || part.available;
+    if (any) out.points.push_back(p);
+  }
+  return out;
+}
+
+// 9 significant digits: stable across platforms and far finer than the data warrant.
+inline std::string json_number(double v) { return fmt::format("{:.9g}", v); }
+
+}  // namespace detail
+
+COPYETA_INLINE calibration::calibration()
+    : weights_{1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0}, loss_(weight_grid().size(), 0.0) {}
+
+COPYETA_INLINE std::vector<calibration::weight_vector> calibration::weight_grid() {
+  // Steps of 0.1 over the simplex: 66 vectors, in a fixed order.
+  std::vector<weight_vector> grid;
+  for (int a = 0; a <= 10; ++a)
+    for (int b = 0; a + b <= 10; ++b)
+      grid.push_back({a / 10.0, b / 10.0, (10 - a - b) / 10.0});
+  return grid;
+}
+
+COPYETA_INLINE calibration calibration::fit(const std::vector<trace>& jobs) {
+  std::vector<scoring_trace> scored;
+  for (const trace& t : jobs)
+    if (auto s = prepare_scoring(t)) scored.push_back(std::move(*s));
+  return fit(scored);
+}
+
+COPYETA_INLINE calibration calibration::fit(const std::vector<scoring_trace>& jobs) {
+  std::vector<detail::job_evidence> evidence;
+  evidence.reserve(jobs.size());
+  for (const scoring_trace& job : jobs) evidence.push_back(detail::gather_evidence(job));
+  return fit(evidence);
+}
+
+COPYETA_INLINE calibration calibration::fit(const std::vector<detail::job_evidence>& jobs) {
+  calibration c;
+  for (const auto& job : jobs) c.add_losses(job);
+  // The first vector with the least loss; ties keep the grid's order, so fits are reproducible.
+  const auto grid = weight_grid();
+  std::size_t best = 0;
+  for (std::size_t g = 1; g < grid.size(); ++g)
+    if (c.loss_[g] < c.loss_[best]) best = g;
+  if (!jobs.empty()) c.weights_ = grid[best];
+  for (const auto& job : jobs) {
+    c.add_errors(job);
+    c.jobs_ += !job.points.empty();
+  }
+  return c;
+}
+
+COPYETA_INLINE void calibration::update(const scoring_trace& job) {
+  update(detail::gather_evidence(job));
+}
+
+COPYETA_INLINE void calibration::update(const detail::job_evidence& job) {
+  if (job.points.empty()) return;  // nothing was scored: a job too short to learn from
+  add_losses(job);
+  add_errors(job);
+  ++jobs_;
+}
+
+COPYETA_INLINE void calibration::add_losses(const detail::job_evidence& job) {
+  if (job.points.empty()) return;
+  const auto grid = weight_grid();
+  std::vector<double> q(job.points.size());
+  for (std::size_t g = 0; g < grid.size(); ++g) {
+    q.clear();
+    for (const auto& p : job.points)
+      if (const auto c = detail::combine(p.parts, grid[g]))
+        q.push_back(std::abs(c->log_median - p.log_truth));
+    if (!q.empty()) loss_[g] += detail::median(q);
+  }
+}
+
+COPYETA_INLINE void calibration::add_errors(const detail::job_evidence& job) {
+  std::array<std::size_t, bucket_count> count{};
+  for (const auto& p : job.points) ++count[p.bucket];
+  for (const auto& p : job.points) {
+    const auto c = detail::combine(p.parts, weights_);
+    if (!c) continue;
+    const double e = std::clamp((p.log_truth - c->log_median) / c->spread, -max_error, max_error);
+    const int bin = static_cast<int>(std::floor(e / bin_width));
+    bins_[p.bucket][bin] += 1.0 / static_cast<double>(count[p.bucket]);
+  }
+}
+
+COPYETA_INLINE double calibration::bucket_quantile(std::size_t bucket, double p) const {
+  const auto weight_of = [](const std::map<int, double>& bins) {
+    double w = 0.0;
+    for (const auto& [bin, weight] : bins) w += weight;
+    return w;
+  };
+  std::map<int, double> pooled;
+  const std::map<int, double>* bins = &bins_[bucket];
+  double total = weight_of(*bins);
+  if (total < min_bucket_jobs) {
+    for (const auto& b : bins_)
+      for (const auto& [bin, weight] : b) pooled[bin] += weight;
+    bins = &pooled;
+    total = weight_of(pooled);
+  }
+  if (!(total > 0.0)) return detail::normal_quantile(p);
+  // Linear within each bin of the cumulative distribution.
+  const double target = p * total;
+  double cumulative = 0.0;
+  for (const auto& [bin, weight] : *bins) {
+    if (cumulative + weight >= target)
+      return (static_cast<double>(bin) + (target - cumulative) / weight) * bin_width;
+    cumulative += weight;
+  }
+  return static_cast<double>(bins->rbegin()->first + 1) * bin_width;
+}
+
+COPYETA_INLINE double calibration::quantile(double fraction, double p) const {
+  if (!(p > 0.0 && p < 1.0))
+    throw options_error(fmt::format("[copyeta.options] quantile p = {} must be in (0, 1)", p));
+  std::array<double, bucket_count> per_bucket{};
+  for (std::size_t b = 0; b < bucket_count; ++b) per_bucket[b] = bucket_quantile(b, p);
+  return detail::between_buckets(per_bucket, fraction);
+}
+
+COPYETA_INLINE std::string calibration::to_json() const {
+  using detail::json_number;
+  std::string out = "{\n";
+  out += "  \"format\": \"copyeta.calibration\",\n";
+  out += fmt::format("  \"version\": {},\n", format_version);
+  out += "  \"components\": [\"robust_window\", \"drift_diffusion\", \"kalman\"],\n";
+  out += fmt::format("  \"weights\": [{}, {}, {}],\n", json_number(weights_[0]),
+                     json_number(weights_[1]), json_number(weights_[2]));
+  out += fmt::format("  \"jobs\": {},\n", jobs_);
+  out += "  \"weight_grid_step\": 0.1,\n";
+  out += "  \"loss\": [";
+  for (std::size_t g = 0; g < loss_.size(); ++g)
+    out += (g ? ", " : "") + json_number(loss_[g]);
+  out += "],\n";
+  out += fmt::format("  \"bin_width\": {},\n", json_number(bin_width));
+  out += "  \"buckets\": [\n";
+  for (std::size_t b = 0; b < bucket_count; ++b) {
+    out += fmt::format("    {{\"name\": \"{}\", \"bins\": [", bucket_name(b));
+    bool first = true;
+    for (const auto& [bin, weight] : bins_[b]) {
+      out += fmt::format("{}[{}, {}]", first ? "" : ", ", bin, json_number(weight));
+      first = false;
+    }
+    out += b + 1 < bucket_count ? "]},\n" : "]}\n";
+  }
+  out += "  ]\n}\n";
+  return out;
+}
+
+COPYETA_INLINE calibration calibration::from_json(std::string_view text, std::string_view source) {
+  const auto fail = [&](const std::string& what) -> input_error {
+    return input_error(fmt::format("[copyeta.input] {}: {}", source, what));
+  };
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    throw fail(fmt::format("not valid JSON (at byte {}): {}", e.byte, e.what()));
+  }
+  try {
+    if (!j.is_object() || j.value("format", "") != "copyeta.calibration")
+      throw fail("not a copyeta calibration (\"format\" must be \"copyeta.calibration\")");
+    const auto version = j.at("version").get<int>();
+    if (version != format_version)
+      throw fail(fmt::format("version {} is not supported (this copyeta reads version {})",
+                             version, format_version));
+    calibration c;
+    const auto weights = j.at("weights").get<std::vector<double>>();
+    if (weights.size() != detail::ensemble_size)
+      throw fail(fmt::format("\"weights\" has {} entries, expected {}", weights.size(),
+                             detail::ensemble_size));
+    double sum = 0.0;
+    for (std::size_t k = 0; k < weights.size(); ++k) {
+      if (!(weights[k] >= 0.0 && weights[k] <= 1.0))
+        throw fail(fmt::format("\"weights\"[{}] = {} must be in [0, 1]", k, weights[k]));
+      c.weights_[k] = weights[k];
+      sum += weights[k];
+    }
+    if (std::abs(sum - 1.0) > 1e-6)
+      throw fail(fmt::format("\"weights\" sum to {}, not 1", sum));
+    c.jobs_ = j.at("jobs").get<std::size_t>();
+    const auto loss = j.at("loss").get<std::vector<double>>();
+    if (loss.size() != c.loss_.size())
+      throw fail(fmt::format("\"loss\" has {} entries, expected {}", loss.size(), c.loss_.size()));
+    for (std::size_t g = 0; g < loss.size(); ++g) {
+      if (!(loss[g] >= 0.0 && std::isfinite(loss[g])))
+        throw fail(fmt::format("\"loss\"[{}] = {} must be a non-negative number", g, loss[g]));
+      c.loss_[g] = loss[g];
+    }
+    if (j.at("bin_width").get<double>() != bin_width)
+      throw fail(fmt::format("\"bin_width\" must be {}", bin_width));
+    const auto& buckets = j.at("buckets");
+    if (!buckets.is_array() || buckets.size() != bucket_count)
+      throw fail(fmt::format("\"buckets\" must be an array of {}", bucket_count));
+    const int max_bin = static_cast<int>(std::ceil(max_error / bin_width));
+    for (std::size_t b = 0; b < bucket_count; ++b) {
+      for (const auto& entry : buckets[b].at("bins")) {
+        const auto bin = entry.at(0).get<int>();
+        const auto weight = entry.at(1).get<double>();
+        if (bin < -max_bin || bin > max_bin || !(weight > 0.0 && std::isfinite(weight)))
+          throw fail(fmt::format("bucket {} has a bad bin [{}, {}]", bucket_name(b), bin, weight));
+        c.bins_[b][bin] += weight;
+      }
+    }
+    return c;
+  } catch (const nlohmann::json::exception& e) {
+    throw fail(fmt::format("bad field: {}", e.what()));
+  }
+}
+
+COPYETA_INLINE void calibration::save(const std::string& path) const {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << to_json();
+    out.flush();
+    if (!out)
+      throw input_error(fmt::format("[copyeta.input] {}: cannot write the calibration", temporary));
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    throw input_error(fmt::format("[copyeta.input] {}: cannot replace it with the new calibration",
+                                  path));
+  }
+}
+
+COPYETA_INLINE calibration calibration::load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw input_error(fmt::format("[copyeta.input] {}: cannot open the calibration", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return from_json(text.str(), path);
+}
+
+COPYETA_INLINE const calibration& calibration::builtin() {
+  static const calibration shipped =
+      from_json(detail::default_calibration_json, "builtin default_calibration.json");
+  return shipped;
+}
+
+COPYETA_INLINE bool operator==(const calibration& a, const calibration& b) noexcept {
+  return a.weights_ == b.weights_ && a.jobs_ == b.jobs_ && a.loss_ == b.loss_ &&
+         a.bins_ == b.bins_;
+}
+
+}  // namespace copyeta
