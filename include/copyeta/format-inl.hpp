@@ -271,6 +271,15 @@ COPYETA_INLINE std::string format_finish(const estimate& e,
   return fmt::format("{} ({} {} {})", text(*c, step), text(*l, step), h::en_dash, text(*g, step));
 }
 
+COPYETA_INLINE std::string format_shift(const rate_shift& shift) {
+  const bool fell = shift.factor < 1.0;
+  const double factor = fell ? 1.0 / std::max(shift.factor, 1e-12) : shift.factor;
+  std::string out = fmt::format("rate {} {:.2g}×", fell ? "fell" : "rose", factor);
+  if (shift.fraction > 0.0)
+    out += fmt::format(" at {}%", std::lround(std::min(shift.fraction, 1.0) * 100.0));
+  return out;
+}
+
 COPYETA_INLINE std::string format_status(const estimate& e,
                                          std::chrono::system_clock::time_point wall_at_t,
                                          const format_options& options) {
@@ -302,6 +311,7 @@ COPYETA_INLINE std::string format_status(const estimate& e,
     else if (e.state != state::ok)
       field(detail::human::words(e.state));
     field("ETA " + format_finish(e, wall_at_t, options));
+    if (e.shift) field(format_shift(*e.shift));
   } else {
     field(detail::human::words(e.state));
   }

@@ -78,12 +78,17 @@ std::string format_finish(const estimate& e, std::chrono::system_clock::time_poi
 // point estimate. The same words as format_finish() without a finish.
 std::string format_remaining(const estimate& e);
 
+// A regime shift in words: "rate fell 4× at 57%", "rate rose 2.5× at 30%"; without a known
+// fraction (no total), "rate fell 4×". Factors print with two significant digits and the
+// fraction to the nearest percent.
+std::string format_shift(const rate_shift& shift);
 // One line for a terminal, fields separated by two spaces: the percentage when the total is
 // known (else the amount done, when above 0), the state when it is not ok, and the finish:
 //   "57%  ETA 3:30pm ± 1 hour"   "86%  stalled for 4 minutes  ETA 3:20pm (3:05pm – 4:10pm)"
 //   "3%  warming up"                   "12 GiB  unknown total"        "100%  finished"
 // The percentage is rounded down (exactly, in integers), so it shows 100% only once done reaches
-// the total. The estimate carries no stall length, so a stall shows as the word "stalled".
+// the total. A detected regime shift follows the finish ("ETA 3:30pm ± 1 hour  rate fell 4×
+// at 57%").
 std::string format_status(const estimate& e, std::chrono::system_clock::time_point wall_at_t,
                           const format_options& options = {});
 

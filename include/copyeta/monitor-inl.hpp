@@ -1,6 +1,8 @@
 #pragma once
 
+#include <copyeta/calibration.hpp>
 #include <copyeta/models.hpp>
+#include <copyeta/models/default_model.hpp>
 #include <copyeta/monitor.hpp>
 
 #include <fmt/format.h>
@@ -18,10 +20,24 @@ COPYETA_INLINE void monitor_options::validate() const {
   if (std::find(names.begin(), names.end(), model) == names.end())
     throw options_error(fmt::format("[copyeta.options] unknown model '{}'; known models: {}", model,
                                     fmt::join(names, ", ")));
+  if (calibration && model != "default")
+    throw options_error(fmt::format(
+        "[copyeta.options] a calibration is for the default model, not for '{}'", model));
 }
 
+namespace detail {
+
+inline std::unique_ptr<estimator> monitored_model(const monitor_options& options) {
+  options.validate();
+  if (options.calibration)
+    return std::make_unique<models::default_model>(options.estimator, *options.calibration);
+  return make_estimator(options.model, options.estimator);
+}
+
+}  // namespace detail
+
 COPYETA_INLINE monitor::monitor(const monitor_options& options)
-    : estimator_(make_estimator(options.model, options.estimator)) {}
+    : estimator_(detail::monitored_model(options)) {}
 
 
 COPYETA_INLINE sample_check monitor::add(const sample& s) noexcept {

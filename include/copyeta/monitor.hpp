@@ -17,9 +17,15 @@
 
 namespace copyeta {
 
+class calibration;
+
 struct monitor_options {
   std::string model = "default";  // a name from model_names()
   estimator_options estimator;
+  // The default model's calibration (calibration.hpp), e.g. one learned on a site's own jobs;
+  // null means the one copyeta ships. Other models need none, and setting one for them is an
+  // options_error.
+  std::shared_ptr<const copyeta::calibration> calibration;
 
   void validate() const;  // throws options_error
 };

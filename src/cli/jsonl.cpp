@@ -14,6 +14,11 @@ nlohmann::ordered_json estimate_json(const estimate& e) {
   j["hi"] = numbers ? nlohmann::ordered_json(e.hi) : nlohmann::ordered_json(nullptr);
   j["level"] = e.level;
   j["rate"] = e.rate ? nlohmann::ordered_json(*e.rate) : nlohmann::ordered_json(nullptr);
+  if (e.shift) {
+    j["shift"] = {{"t", e.shift->t}, {"fraction", e.shift->fraction}, {"factor", e.shift->factor}};
+  } else {
+    j["shift"] = nullptr;
+  }
   return j;
 }
 
@@ -32,6 +37,7 @@ nlohmann::ordered_json rejected_json(const trace_row& row, double level, reject_
   j["hi"] = nullptr;
   j["level"] = level;
   j["rate"] = nullptr;
+  j["shift"] = nullptr;
   j["reason"] = to_string(reason);
   j["error"] = error;
   return j;

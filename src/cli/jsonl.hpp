@@ -10,8 +10,9 @@
 
 namespace copyeta::cli {
 
-// {"t", "done", "total", "state", "remaining", "lo", "hi", "level", "rate"}: amounts as
-// integers, null where the state carries no number.
+// {"t", "done", "total", "state", "remaining", "lo", "hi", "level", "rate", "shift"}: amounts
+// as integers, null where the state carries no number; "shift" is the latest regime shift,
+// {"t", "fraction", "factor"}, or null.
 nlohmann::ordered_json estimate_json(const estimate& e);
 
 // A rejected input row: the fields that parsed (null where they did not), state "rejected",

@@ -1,7 +1,8 @@
-// copyeta replay TRACE.csv [--jsonl] [--level 0.8] [--model NAME]
+// copyeta replay TRACE.csv [--jsonl] [--level 0.8] [--model NAME] [--calibration FILE]
 #include "commands.hpp"
 #include "jsonl.hpp"
 
+#include <copyeta/calibration.hpp>
 #include <copyeta/format.hpp>
 #include <copyeta/models.hpp>
 #include <copyeta/replay.hpp>
@@ -22,12 +23,15 @@ struct replay_args {
   bool jsonl = false;
   double level = 0.8;
   std::string model = "default";
+  std::string calibration;  // a file from `copyeta calibrate`; empty: the shipped one
 };
 
 int run_replay(const replay_args& args) {
   monitor_options options;
   options.model = args.model;
   options.estimator.level = args.level;
+  if (!args.calibration.empty())
+    options.calibration = std::make_shared<const calibration>(calibration::load(args.calibration));
   options.validate();
 
   const trace input =
@@ -73,6 +77,8 @@ void register_replay(CLI::App& app, int& exit_code) {
   cmd->add_option("--model", args->model,
                   fmt::format("Model: {}", fmt::join(model_names(), ", ")))
       ->capture_default_str();
+  cmd->add_option("--calibration", args->calibration,
+                  "The default model's calibration, from `copyeta calibrate` (default: shipped)");
   cmd->callback([args, &exit_code] { exit_code = run_replay(*args); });
 }
 

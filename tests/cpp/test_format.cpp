@@ -399,3 +399,28 @@ TEST_F(format_test, fmt_formatter_prints_contract_names) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(format_shift, says_which_way_how_much_and_where) {
+  EXPECT_EQ(copyeta::format_shift({100.0, 0.57, 0.25}), "rate fell 4× at 57%");
+  EXPECT_EQ(copyeta::format_shift({100.0, 0.301, 2.5}), "rate rose 2.5× at 30%");
+  EXPECT_EQ(copyeta::format_shift({100.0, 0.0, 1.0 / 3.0}), "rate fell 3×");
+  EXPECT_EQ(copyeta::format_shift({100.0, 0.9, 0.0}), "rate fell 1e+12× at 90%");
+}
+
+TEST(format_shift, follows_the_finish_in_the_status_line) {
+  copyeta::estimate e;
+  e.state = copyeta::state::ok;
+  e.done = 57;
+  e.total = 100;
+  e.remaining = 3600.0;
+  e.lo = 1800.0;
+  e.hi = 5400.0;
+  e.shift = copyeta::rate_shift{10.0, 0.57, 0.25};
+  const auto status = copyeta::format_status(e, std::chrono::system_clock::now());
+  EXPECT_NE(status.find("  rate fell 4× at 57%"), std::string::npos) << status;
+  EXPECT_EQ(status.rfind("57%  ETA ", 0), 0u) << status;
+}
+
+}  // namespace

@@ -81,3 +81,26 @@ def test_calibrate_writes_versioned_json(tmp_path):
     assert data["components"] == ["robust_window", "drift_diffusion", "kalman"]
     assert abs(sum(data["weights"]) - 1) < 1e-6
     assert data["jobs"] >= 20
+
+
+def test_replay_uses_a_site_calibration(tmp_path):
+    site = tmp_path / "site.json"
+    assert run("calibrate", str(TRACES), "--output", str(site)).returncode == 0
+    trace = TRACES / "wget_dot_physionet_edf_40MiB_slow_rising_18m7s_tderived_complete_bfipipeline.csv"
+    shipped = run("replay", str(trace), "--jsonl")
+    own = run("replay", str(trace), "--jsonl", "--calibration", str(site))
+    assert own.returncode == 0, own.stderr
+    # Calibrated on the same traces with the same code, the site file is the shipped one.
+    assert own.stdout == shipped.stdout
+    # A calibration that saw only one job is a different one.
+    one = tmp_path / "one"
+    one.mkdir()
+    (one / "t.csv").write_text(trace.read_text())
+    assert run("calibrate", str(one), "--output", str(tmp_path / "one.json")).returncode == 0
+    other = run("replay", str(trace), "--jsonl", "--calibration", str(tmp_path / "one.json"))
+    assert other.returncode == 0 and other.stdout != shipped.stdout
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    refused = run("replay", str(trace), "--calibration", str(bad))
+    assert refused.returncode == 1 and "not a copyeta calibration" in refused.stderr
+    assert run("replay", str(trace), "--calibration", str(site), "--model", "tqdm").returncode == 2

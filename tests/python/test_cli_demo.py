@@ -57,7 +57,8 @@ def test_replay_jsonl_follows_the_contract(tmp_path):
     assert rows[1]["state"] == "ok" and 0 <= rows[1]["lo"] <= rows[1]["remaining"] <= rows[1]["hi"]
     assert rows[2] | {"error": None} == {
         "t": 5.0, "done": 1, "total": 1000, "state": "rejected", "remaining": None, "lo": None,
-        "hi": None, "level": 0.8, "rate": None, "reason": "time_backwards", "error": None}
+        "hi": None, "level": 0.8, "rate": None, "shift": None, "reason": "time_backwards",
+        "error": None}
     assert rows[3]["reason"] == "malformed" and rows[3]["done"] is None and rows[3]["t"] == 20.0
     assert rows[4]["state"] == "finished" and rows[4]["remaining"] == 0
     assert f"{trace}:4: time_backwards" in result.stderr

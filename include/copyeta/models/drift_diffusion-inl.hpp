@@ -27,6 +27,10 @@ COPYETA_INLINE void drift_diffusion_options::validate() const {
   require(min_regime > 0.0 && std::isfinite(min_regime), "min_regime", min_regime, "positive");
   require(min_coarse_blocks >= 2.0 && std::isfinite(min_coarse_blocks), "min_coarse_blocks",
           min_coarse_blocks, "at least 2");
+  require(prior_diffusion > 0.0 && std::isfinite(prior_diffusion), "prior_diffusion",
+          prior_diffusion, "positive");
+  require(prior_blocks > 0.0 && std::isfinite(prior_blocks), "prior_blocks", prior_blocks,
+          "positive");
 }
 
 COPYETA_INLINE drift_diffusion::drift_diffusion(const estimator_options& options,
@@ -209,8 +213,9 @@ COPYETA_INLINE std::optional<drift_diffusion::fit> drift_diffusion::fit_at(
   };
 
   const scale_fit base = fit_scale(1);
-  // One block tells nothing about the noise.
-  if (!(base.drift > 0.0) || !(base.blocks >= 1.5)) return std::nullopt;
+  // A rate beyond 1e150 per second (all of a uint64 in under 1e-130 s) is no rate: its square,
+  // the scale of the noise, would overflow.
+  if (!(base.drift > 0.0) || !(base.drift < 1e150)) return std::nullopt;
   // Noise correlated over longer than a block (bursts, periodic flushes) shows as a larger
   // variance per second at coarser scales; take the largest that enough blocks support.
   double diffusion = base.diffusion;
@@ -221,12 +226,24 @@ COPYETA_INLINE std::optional<drift_diffusion::fit> drift_diffusion::fit_at(
   }
   // The noise is itself estimated from few blocks early on: widen as a Student t with
   // blocks - 1 degrees of freedom would (Cornish-Fisher: t_p ~ z (1 + (z^2 + 1) / 4 nu)).
-  const double nu = std::max(base.blocks - 1.0, 0.5);
+  const double dof = std::max(base.blocks - 1.0, 0.0);
+  const double nu = std::max(dof, 0.5);
   const double widen = 1.0 + (z_ * z_ + 1.0) / (4.0 * nu);
   diffusion *= widen * widen;
   // A floor far below any real noise keeps a perfectly steady copy well defined.
   diffusion = std::max(diffusion, 1e-12 * base.drift * base.drift * block_seconds);
-  return fit{base.drift, diffusion, diffusion * base.drift_share};
+  // While few blocks stand behind the noise, the prior's relative diffusion blended in logs
+  // with the measured one; what the blend has beyond the measured noise, over the span seen, is
+  // an uncertain factor on the rate. All relative to the rate, so no unit of amounts matters.
+  double rate_log_variance = 0.0;
+  if (dof < model_.prior_blocks) {
+    const double measured = diffusion / base.drift / base.drift;  // seconds
+    const double prior = model_.prior_diffusion;
+    const double blended = prior * std::pow(measured / prior, dof / model_.prior_blocks);
+    rate_log_variance = std::max(0.0, std::log1p(blended * base.drift_share) -
+                                          std::log1p(measured * base.drift_share));
+  }
+  return fit{base.drift, diffusion, diffusion * base.drift_share, rate_log_variance};
 }
 
 COPYETA_INLINE std::optional<double> drift_diffusion::rate(double now) const noexcept {
@@ -241,6 +258,13 @@ COPYETA_INLINE std::optional<estimator::forecast> drift_diffusion::predict(
   if (!f) return std::nullopt;
   const detail::first_passage passage(left, f->drift, f->diffusion, f->drift_variance);
   forecast out{passage.quantile(0.5), passage.quantile(p_lo_), passage.quantile(p_hi_)};
+  if (f->rate_log_variance > 0.0 && out.remaining > 0.0 && std::isfinite(out.remaining)) {
+    // Each side of log T, in standard deviations, widened by the prior's log-normal rate factor.
+    const double below = std::log(out.remaining / out.lo) / z_;
+    const double above = std::log(out.hi / out.remaining) / z_;
+    out.lo = out.remaining * std::exp(-z_ * std::sqrt(below * below + f->rate_log_variance));
+    out.hi = out.remaining * std::exp(z_ * std::sqrt(above * above + f->rate_log_variance));
+  }
   if (is_stalled(now)) out.hi += seconds_without_progress(now);
   return out;
 }

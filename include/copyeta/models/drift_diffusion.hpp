@@ -13,14 +13,29 @@
 //    stand behind it;
 //  - drift uncertainty s^2 = sigma^2 sum w^2 dt / (sum w dt)^2 (sigma^2 / T for equal weights),
 //    which dominates early on and keeps the interval honest while little has been observed.
+// While fewer than `prior_blocks` + 1 blocks stand behind the fit, the noise is barely measured
+// (not at all from a single block), so a prior says how far the rate seen over a short span may
+// be from the copy's drift: a relative diffusion `prior_diffusion` (seconds), blended in logs
+// with the measured one, sigma_b^2 / m^2 = prior (sigma^2 / (m^2 prior))^a with
+// a = (blocks - 1) / `prior_blocks`. Measured noise spans orders of magnitude between copies,
+// and a geometric blend lets a steady copy narrow after a few blocks while a noisy one keeps
+// its width. What the blend has beyond the measured noise is an uncertain factor on the rate,
+// log-normal (a rate is positive) with variance log(1 + sigma_b^2 S / m^2) - log(1 + sigma^2 S /
+// m^2), S = sum w^2 dt / (sum w dt)^2 (about 1/T): it widens the interval and never narrows it,
+// and leaves the median where the measured process puts it (the rate seen, at first). So an
+// estimate is available as soon as there is a rate (two samples with progress between them), at
+// first exp(-+z sqrt(log(1 + prior_diffusion / T))) times the rate seen over T seconds.
+//
 // A regime starts at the split of the run where the rates before and after differ by more than
 // `change_z` standard errors (at least `min_regime` seconds of progress after it; up to three
 // nested splits), so a lasting change of rate is followed within seconds rather than a memory.
 //
 // Remaining time: the first passage time over the amount left, with the drift uncertainty
 // integrated in closed form (detail/first_passage.hpp); the median and the (1 -+ level)/2
-// quantiles. Silence beyond twice the mean spacing between samples counts as no progress, and
-// during a stall the upper end moves out by the length of the stall so far.
+// quantiles. The prior's rate factor widens each side of log T: its half-width from the median,
+// z sd, becomes z sqrt(sd^2 + v) for the factor's log-variance v (exact when either is 0).
+// Silence beyond twice the mean spacing between samples counts as no progress, and during a
+// stall the upper end moves out by the length of the stall so far.
 //
 // Fixed-size state (a thinned history of the run), no allocation, and unchanged by shifting the
 // time origin or scaling all amounts (m scales by k, sigma^2 by k^2). An estimate costs a few
@@ -44,6 +59,9 @@ struct drift_diffusion_options {
   double change_z = 5.0;       // a rate change this many standard errors starts a new regime
   double min_regime = 20.0;    // seconds: the shortest regime a change can start
   double min_coarse_blocks = 8.0;  // blocks needed to read the noise at 2x and 4x block length
+  double prior_diffusion = 1.0;    // seconds: the relative diffusion sigma^2 / m^2 the rate's
+                                   // uncertainty assumes until the blocks say more
+  double prior_blocks = 4.0;       // degrees of freedom (blocks - 1) by which the prior is gone
 
   void validate() const;  // throws options_error
 };
@@ -56,12 +74,14 @@ class drift_diffusion final : public estimator {
   std::string_view name() const noexcept override { return "drift_diffusion"; }
 
   // The process fitted at `now`, for diagnostics: drift (amount per second), diffusion
-  // (amount^2 per second, as forecast with: the largest scale, widened for few blocks) and the
-  // variance of the drift. nullopt while warming up.
+  // (amount^2 per second, as forecast with: the largest scale, widened for few blocks), the
+  // variance of the drift, and the variance of the log of the prior's rate factor (0 once
+  // `prior_blocks` + 1 blocks stand behind the fit). nullopt while warming up (no progress yet).
   struct fit {
     double drift = 0.0;
     double diffusion = 0.0;
     double drift_variance = 0.0;
+    double rate_log_variance = 0.0;
   };
   std::optional<fit> fit_at(double now) const noexcept;
 

@@ -94,6 +94,7 @@ inline constexpr double min_ou_share = 0.05;    // of the diffusion, always mean
 inline constexpr double jump_credit = 0.05;     // one jump adds to the rate <= 5% of done
 inline constexpr double jump_spread = 0.2;      // and to the variance <= 20% of done
 inline constexpr double stall_belief = 1.0;     // the stall share counts n / (n + this)
+inline constexpr double min_diffusion = 0.1;    // learned diffusion >= this share of the prior
 
 }  // namespace kalman_detail
 
@@ -128,7 +129,10 @@ COPYETA_INLINE void kalman::on_restart() noexcept {
   samples_ = blocks_ = long_blocks_ = pair_variance{};
   jumps_ = jump_credit_ = jump_squares_ = 0.0;
   rate_up_ = rate_down_ = mean_up_ = mean_down_ = 0.0;
+  up_ = down_ = run{};
   shifts_ = stalls_ = 0;
+  step_ = 0.0;
+  repeated_ = repeat_pending_ = false;
   stall_start_ = stall_time_ = 0.0;
 }
 
@@ -138,7 +142,11 @@ COPYETA_INLINE double kalman::jump_rate() const noexcept { return jump_credit_ /
 
 COPYETA_INLINE double kalman::fast_diffusion() const noexcept {
   using namespace kalman_detail;
-  return (fast_prior * model_.prior_diffusion + samples_.sum) / (fast_prior + samples_.n);
+  // The pair statistics have the display's noise taken out, so their mean may fall near zero
+  // (or below) where the display's steps dominate: a floor keeps the filter moving.
+  const double learned =
+      (fast_prior * model_.prior_diffusion + samples_.sum) / (fast_prior + samples_.n);
+  return std::max(learned, min_diffusion * model_.prior_diffusion);
 }
 
 COPYETA_INLINE double kalman::block_diffusion() const noexcept {
@@ -162,7 +170,7 @@ COPYETA_INLINE kalman::noise kalman::noise_levels() const noexcept {
   if (long_blocks_.n >= 3.0 && blocks_.n >= 2.0) {
     const double long_n = long_blocks_.n - 1.0;
     const double long_mean = (long_blocks_.sum - long_blocks_.max) / long_n;
-    const double short_mean = blocks_.sum / blocks_.n;
+    const double short_mean = std::max(blocks_.sum / blocks_.n, 0.0);
     const double excess = long_mean - short_mean * (1.0 + 2.0 * std::sqrt(2.0 / long_n));
     const double l = model_.block;
     mean += 3.0 * std::max(excess, 0.0) / ((long_blocks * long_blocks - 1.0) * l * l);
@@ -203,19 +211,34 @@ COPYETA_INLINE void kalman::time_update(filter& f, double t) const noexcept {
   f.t = t;
 }
 
-COPYETA_INLINE void kalman::measure(double y, double dt, bool progress) noexcept {
+COPYETA_INLINE double kalman::measurement_variance(double done, bool repeat) const noexcept {
+  // Tools print 3-4 significant digits (display_precision), or coarser steps (whole percents,
+  // 0.1 GiB): a step q rounds with variance q^2 / 12. A repeated reading may itself be the
+  // first sign of such a step, so it is read with the finest change seen as its step.
+  const double precision = model_.display_precision * done;
+  const double step = repeated_ || repeat ? step_ : 0.0;
+  return precision * precision + step * step / 12.0;
+}
+
+COPYETA_INLINE void kalman::measure(const filter& before, double y, double dt,
+                                    bool progress) noexcept {
   using namespace kalman_detail;
   Eigen::Map<mat3> P(f_.p.data());
-  const double precision = model_.display_precision * static_cast<double>(last_done_);
-  const double R = precision * precision;
+  const double R = measurement_variance(static_cast<double>(last_done_), !progress);
   double S = P(0, 0) + R;
-  const double nu = y - f_.x[0];
+  double nu = y - f_.x[0];
   if (!(S > 0.0) || !std::isfinite(S) || !std::isfinite(nu)) return;
   const double r = nu / std::sqrt(S);
   const double k = model_.huber_k;
   const double capped = std::clamp(r, -innovation_cap, innovation_cap);
-  rate_up_ = std::max(0.0, rate_up_ + capped - k);
-  rate_down_ = std::max(0.0, rate_down_ - capped - k);
+  // CUSUMs over runs of consecutive innovations beyond k on one side: one within k ends the run.
+  // (Isolated outliers, even two in a few samples, are jumps; a change of rate keeps the
+  // innovations on its side until the filter has followed.) A run begins with the interval that
+  // first moves its CUSUM off zero.
+  if (rate_up_ == 0.0) up_ = run{last_t_ - dt};
+  if (rate_down_ == 0.0) down_ = run{last_t_ - dt};
+  rate_up_ = capped > k ? rate_up_ + capped - k : 0.0;
+  rate_down_ = -capped > k ? rate_down_ - capped - k : 0.0;
 
   if (progress && stalled_) {
     stall_time_ += std::max(0.0, last_t_ - dt - stall_start_);
@@ -225,18 +248,51 @@ COPYETA_INLINE void kalman::measure(double y, double dt, bool progress) noexcept
     // A recognized stall: no progress is what the rate is now, not an outlier.
     rate_down_ = 0.0;
   } else if ((rate_up_ > model_.shift_threshold || rate_down_ > model_.shift_threshold) &&
-             dt > 0.0) {
-    // A run of one-sided innovations: the rate changed. Widen its variance by the apparent
-    // change, so that this update moves it there.
+             dt > 0.0 && !progress) {
+    // Samples without progress, persistently below the path: a stall. Widen the rate's variance
+    // by the apparent change, so that the rate follows it down; the mean stays.
     const double change = nu / dt;
     P(1, 1) += change * change;
     S = P(0, 0) + R;
     rate_up_ = rate_down_ = 0.0;
-    if (!progress) {
-      stalled_ = true;
-      ++stalls_;
-      stall_start_ = last_progress_t_;
-    }
+    stalled_ = true;
+    ++stalls_;
+    stall_start_ = last_progress_t_;
+  } else if ((rate_up_ > model_.shift_threshold || rate_down_ > model_.shift_threshold) &&
+             dt > 0.0) {
+    // A run of one-sided innovations while the copy moves: the rate changed, and it lasts, so
+    // the level moved with it. The bytes it booked as jumps were throughput after all: they are
+    // taken back and, with this innovation, give the change as the excess rate over the run.
+    // The shift is put at the previous sample (the filter is predicted again from there), on
+    // rate and mean together, with its own size as its uncertainty, so that the new segment's
+    // samples, not the old level, set the mean from here on.
+    const run& rn = rate_up_ > model_.shift_threshold ? up_ : down_;
+    const double span = std::max(last_t_ - rn.start, dt);
+    const double change = (nu + rn.jumps) / span;
+    jumps_ -= rn.jumps;
+    jump_credit_ -= rn.credit;
+    jump_squares_ = std::max(0.0, jump_squares_ - rn.squares);
+    // A rate that comes back towards the mean (after a stall, say) leaves the mean; one that
+    // passes it takes the mean along to where it goes.
+    f_ = before;
+    const double floor = min_mean_share * level();
+    const double to = std::max(f_.x[1] + change, 0.0);
+    const double rate_change = to - f_.x[1];
+    const double beyond = to - f_.x[2];
+    const double mean_change = beyond * change > 0.0 ? beyond : 0.0;
+    f_.x[1] = to;
+    f_.x[2] = std::max(f_.x[2] + mean_change, floor);
+    P(1, 1) += rate_change * rate_change;
+    P(1, 2) += rate_change * mean_change;
+    P(2, 1) += rate_change * mean_change;
+    P(2, 2) += mean_change * mean_change;
+    time_update(f_, last_t_);
+    S = P(0, 0) + R;
+    nu = y - f_.x[0];
+    rate_up_ = rate_down_ = mean_up_ = mean_down_ = 0.0;
+    up_ = down_ = run{last_t_};
+    ++shifts_;
+    if (!(S > 0.0) || !std::isfinite(S) || !std::isfinite(nu)) return;
   } else if (std::abs(r) > k) {
     // Huber: the innovation variance grows by |r| / k. The growth is put on bytes, so bytes
     // follow the sample while the rate moves only as much as k sd would move it; the excess is
@@ -245,11 +301,16 @@ COPYETA_INLINE void kalman::measure(double y, double dt, bool progress) noexcept
     const double jump = nu - std::copysign(k * std::sqrt(S), nu);
     // Jumps that recur are throughput; one large jump (a catch-up, a skipped region) is mostly a
     // one-off, so each counts toward the rate at most jump_credit of the bytes done before it.
-    const double before = std::max(f_.x[0], 0.0);
+    const double done = std::max(f_.x[0], 0.0);
+    const double credit = std::clamp(jump, -jump_credit * done, jump_credit * done);
+    const double spread = std::clamp(jump, -jump_spread * done, jump_spread * done);
     jumps_ += jump;
-    jump_credit_ += std::clamp(jump, -jump_credit * before, jump_credit * before);
-    const double spread = std::clamp(jump, -jump_spread * before, jump_spread * before);
+    jump_credit_ += credit;
     jump_squares_ += spread * spread;
+    run& rn = jump > 0.0 ? up_ : down_;
+    rn.jumps += jump;
+    rn.credit += credit;
+    rn.squares += spread * spread;
     P(0, 0) += inflate;
     S += inflate;
   }
@@ -275,14 +336,19 @@ COPYETA_INLINE void kalman::measure(double y, double dt, bool progress) noexcept
 }
 
 COPYETA_INLINE void kalman::advance(pair_variance& pv, double t, double y, double min_len,
-                                    double clip, unsigned events) const noexcept {
+                                    double clip, unsigned events,
+                                    double noise) const noexcept {
   const double len = t - pv.start_t;
   if (len < min_len || !(len > 0.0)) return;
   const double rate = (y - pv.start_y) / len;
   if (pv.prev_len > 0.0 && pv.prev_events == events) {
     const double rho = level();
     const double diff = rate - pv.prev_rate;
-    const double stat = diff * diff / (1.0 / len + 1.0 / pv.prev_len) / (rho * rho);
+    // Less what readings off by `noise` (variance) at the three ends alone would give.
+    const double a = 1.0 / len;
+    const double b = 1.0 / pv.prev_len;
+    const double display = noise * (a * a + b * b + (a + b) * (a + b));
+    const double stat = (diff * diff - display) / (a + b) / (rho * rho);
     if (std::isfinite(stat)) {
       pv.sum += std::min(stat, clip);
       pv.n += 1.0;
@@ -310,6 +376,15 @@ COPYETA_INLINE void kalman::on_sample(const sample& s) noexcept {
   const double y = static_cast<double>(s.done - done0_);
   const bool progress = s.done > last_done_;
   if (progress) {
+    // The finest change seen; a reading repeated while the copy moves shows the display's step.
+    const double inc = static_cast<double>(s.done - last_done_);
+    step_ = step_ == 0.0 ? inc : std::min(step_, inc);
+    if (repeat_pending_) repeated_ = true;
+    repeat_pending_ = false;
+  } else {
+    repeat_pending_ = true;
+  }
+  if (progress) {
     // Gaps between progress samples, smoothed over about five of them.
     const double g = t - last_progress_t_;
     gap_ = gap_ == 0.0 ? g : 0.8 * gap_ + 0.2 * g;
@@ -327,7 +402,8 @@ COPYETA_INLINE void kalman::on_sample(const sample& s) noexcept {
     f_.x = {y, r0, r0};
     // Wide: one interval says little about the rate. But the rate is the mean plus a deviation
     // of the OU spread, so the two start as one unknown, not two.
-    const double precision = model_.display_precision * y;
+    const double precision =
+        std::sqrt(measurement_variance(static_cast<double>(last_done_), false));
     const double wide = r0 * r0;
     const double spread = noise_levels().rate * model_.tau / 2.0;
     f_.p = {precision * precision, 0.0, 0.0, 0.0, wide + spread, wide, 0.0, wide, wide};
@@ -344,14 +420,19 @@ COPYETA_INLINE void kalman::on_sample(const sample& s) noexcept {
   // Rates over about a sample gap each (half the usual gap at least: much shorter spans are
   // mostly rounding), robustly: one pair counts at most fast_clip times the current estimate,
   // which leaves bursts to the blocks and the jumps.
-  advance(samples_, t, y, 0.5 * gap_, fast_clip * fast_diffusion(), shifts_);
+  // Only the display's step, seen in the data, is taken out of the rate statistics; the
+  // generic display_precision is a guess about tools, which exact readings would not bear out.
+  const double noise = repeated_ ? step_ * step_ / 12.0 : 0.0;
+  advance(samples_, t, y, 0.5 * gap_, fast_clip * fast_diffusion(), shifts_, noise);
+  const filter before = f_;
   time_update(f_, t);
-  measure(y, dt, progress);
+  measure(before, y, dt, progress);
   // Blocks see bytes without the jumps, which are accounted for on their own; long blocks
   // leave out stalls too, which are not a drift either.
   constexpr double no_clip = std::numeric_limits<double>::infinity();
-  advance(blocks_, t, y - jumps_, model_.block, no_clip, shifts_);
-  advance(long_blocks_, t, y - jumps_, long_blocks * model_.block, no_clip, shifts_ + stalls_);
+  advance(blocks_, t, y - jumps_, model_.block, no_clip, shifts_, noise);
+  advance(long_blocks_, t, y - jumps_, long_blocks * model_.block, no_clip, shifts_ + stalls_,
+          noise);
 }
 
 COPYETA_INLINE kalman::filter kalman::at(double now) const noexcept {

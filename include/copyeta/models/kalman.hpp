@@ -16,16 +16,25 @@
 //    mean-reverting rate noise,
 //  - over 4 blocks: what it has beyond the blocks is the random walk of the mean.
 // The observation is `done`, with a measurement noise of `display_precision` relative to it
-// (tools print 3-4 significant digits).
+// (tools print 3-4 significant digits), plus the display's step q (variance q^2 / 12) once the
+// data show one: a reading repeated while the copy moves (whole percents, 0.1 GiB) means the
+// display is coarser than the progress per sample, and the finest change seen bounds its step.
+// The rate statistics below have that step's noise taken out, so coarse readings are
+// measurement noise, not rate changes.
 //
 // Robustness. An innovation beyond `huber_k` standard deviations is down-weighted (Huber) by
 // scaling the innovation variance by |r| / k. The added variance goes to bytes (scaling only the
 // measurement variance does little when it is small next to the state's), so the excess counts
 // as a jump in bytes rather than a change of rate: a burst or a stale reading does not yank the
 // rate. Jumped bytes still count at their average rate, each at most 5% of the bytes done before
-// it: recurring bursts add up, while one catch-up is a one-off. A run of one-sided innovations
-// (CUSUM) means the rate did change: its covariance is inflated so it follows. A rate that stays
-// away from the mean for several `tau` moves the mean the same way (inflate, never reset).
+// it: recurring bursts add up, while one catch-up is a one-off. A run of consecutive one-sided
+// innovations whose CUSUM passes `shift_threshold` means the rate did change, and lastingly: the
+// run's jumps are taken back as throughput, and the excess rate over the run is applied as a
+// shift at the previous sample to the rate and, when the rate passes it, to the mean, each with
+// the shift's size as its variance. So a start ramp or a change of regime moves the forecast
+// within a few samples, and the new segment, not the old level, sets the mean; a rate coming
+// back after a stall leaves the mean. A rate that stays away from the mean for several `tau`
+// moves the mean the same way (inflate, never reset).
 // Samples without progress, once recognized as a stall, bring the rate to zero but leave the
 // mean, which is the rate while the copy moves; the forecast scales it by the share of time
 // spent stalled, believed in proportion to how many stalls were seen (one may be a one-off).
@@ -107,12 +116,24 @@ class kalman final : public estimator {
     double mean;   // (bytes/s)^2 / s: the random walk of the mean
   };
 
+  // A run of one-sided innovations (one side of the CUSUM): when it began and the jumps it
+  // booked, which are taken back if the run turns out to be a change of rate.
+  struct run {
+    double start = 0.0;
+    double jumps = 0.0;
+    double credit = 0.0;
+    double squares = 0.0;
+  };
+
   void time_update(filter& f, double t) const noexcept;
-  void measure(double y, double dt, bool progress) noexcept;
+  // Of a reading of `done`; `repeat` when it repeats the previous reading.
+  double measurement_variance(double done, bool repeat) const noexcept;
+  // The measurement update at last_t_; `before` is the filter at the previous sample.
+  void measure(const filter& before, double y, double dt, bool progress) noexcept;
   // Closes the current span of `pv` once it is `min_len` long and adds its pair statistic,
   // at most `clip`, unless `events` changed across the pair.
   void advance(pair_variance& pv, double t, double y, double min_len, double clip,
-               unsigned events) const noexcept;
+               unsigned events, double noise) const noexcept;
   filter at(double now) const noexcept;  // the filter at `now`, silence counted as no progress
   double level() const noexcept;         // the run's average rate, which scales every noise
   double jump_rate() const noexcept;     // bytes per second credited to jumps
@@ -152,7 +173,15 @@ class kalman final : public estimator {
   double rate_down_ = 0.0;
   double mean_up_ = 0.0;
   double mean_down_ = 0.0;
-  unsigned shifts_ = 0;  // mean shifts in this run
+  run up_;
+  run down_;
+  unsigned shifts_ = 0;  // shifts of rate or mean in this run
+
+  // The display: the finest change of `done` seen, which bounds its step once a repeated reading
+  // while the copy moves has shown that the display is coarser than the progress per sample.
+  double step_ = 0.0;
+  bool repeated_ = false;
+  bool repeat_pending_ = false;  // a reading without progress, not yet followed by progress
 
   // Stalls: recognized runs of samples without progress.
   bool stalled_ = false;
