@@ -53,15 +53,16 @@ void print_summary(const backtest_result& r, std::optional<end_kind> kind, std::
   }
 }
 
-void print_per_trace(const backtest_result& r) {
-  fmt::print("\n### Median q-error per trace\n\n| trace | end | samples |");
+void print_per_trace(const backtest_result& r, std::string_view title,
+                     double trace_metrics::*figure) {
+  fmt::print("\n### {} per trace\n\n| trace | end | samples |", title);
   for (const auto& m : r.models) fmt::print(" {} |", m);
   fmt::print("\n|---|---|---|");
   for (std::size_t m = 0; m < r.models.size(); ++m) fmt::print("---|");
   fmt::print("\n");
   for (const auto& e : r.traces) {
     fmt::print("| {} | {} | {} |", e.name, to_string(e.kind), e.samples);
-    for (const auto& m : e.metrics) fmt::print(" {} |", cell(m.q_error));
+    for (const auto& m : e.metrics) fmt::print(" {} |", cell(m.*figure));
     fmt::print("\n");
   }
 }
@@ -80,7 +81,11 @@ int run_backtest(const backtest_args& args) {
   print_summary(r, std::nullopt, "Real ends and milestones");
   print_summary(r, end_kind::real_end, "Real ends");
   print_summary(r, end_kind::milestone, "Milestones");
-  if (args.per_trace) print_per_trace(r);
+  if (args.per_trace) {
+    print_per_trace(r, "Median q-error", &trace_metrics::q_error);
+    print_per_trace(r, "Coverage", &trace_metrics::coverage);
+    print_per_trace(r, "Flip-flop", &trace_metrics::flip_flop);
+  }
   if (!r.skipped.empty()) {
     fmt::print("\nNot scored ({}):\n\n", r.skipped.size());
     for (const auto& [name, why] : r.skipped) fmt::print("- {}: {}\n", name, why);
@@ -114,7 +119,8 @@ void register_backtest(CLI::App& app, int& exit_code) {
   cmd->add_option("--model", args->models,
                   fmt::format("Models to score (repeatable; default all): {}",
                               fmt::join(model_names(), ", ")));
-  cmd->add_flag("--per-trace", args->per_trace, "Also print each trace's median q-error");
+  cmd->add_flag("--per-trace", args->per_trace,
+                "Also print each trace's median q-error, coverage and flip-flop");
   cmd->callback([args, &exit_code] { exit_code = run_backtest(*args); });
 }
 

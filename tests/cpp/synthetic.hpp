@@ -1,6 +1,7 @@
 // Synthetic copies whose answer is known, for tests. Seeded, so every run is the same.
 #pragma once
 
+#include <copyeta/estimator.hpp>
 #include <copyeta/sample.hpp>
 
 #include <cmath>
@@ -38,6 +39,16 @@ inline std::vector<sample> noisy_rate(double rate, amount total, double sigma, s
     out.push_back({t, static_cast<amount>(done), total});
     done += rate * std::exp(noise(rng) - sigma * sigma / 2.0);
   }
+}
+
+// Feeds `samples` to `m` until `fraction` of the total is done, and estimates there.
+inline estimate run_until(estimator& m, const std::vector<sample>& samples, double fraction) {
+  for (const auto& s : samples) {
+    m.add(s);
+    if (static_cast<double>(s.done) >= fraction * static_cast<double>(*s.total))
+      return m.estimate(s.t);
+  }
+  return m.estimate(samples.back().t);
 }
 
 }  // namespace copyeta::testing

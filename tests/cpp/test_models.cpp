@@ -1,4 +1,6 @@
 // The model registry (models.hpp): names, construction, errors, and what every model promises.
+#include "synthetic.hpp"
+
 #include <copyeta/errors.hpp>
 #include <copyeta/models.hpp>
 
@@ -218,6 +220,27 @@ TEST_P(every_model, shifting_the_time_origin_changes_nothing) {
       if (ea.rate) EXPECT_NEAR(*ea.rate, *eb.rate, 1e-9 * *ea.rate) << where;
       if (peer()) EXPECT_DOUBLE_EQ(ea.remaining, eb.remaining) << where;
     }
+  }
+}
+
+TEST_P(every_model, scaling_every_amount_scales_only_the_rate) {
+  // A noisy copy, and the same with every amount times 1000: the same times, 1000x the rate.
+  const auto samples = copyeta::testing::noisy_rate(1000.0, 1'000'000, 0.3, 7);
+  const auto a = make();
+  const auto b = make();
+  for (std::size_t i = 0; i < samples.size() / 2; ++i) {
+    const auto& s = samples[i];
+    a->add(s);
+    b->add({s.t, s.done * 1000, *s.total * 1000});
+    const auto ea = a->estimate(s.t);
+    const auto eb = b->estimate(s.t);
+    const auto where = ::testing::Message() << "t " << s.t;
+    ASSERT_EQ(ea.state, eb.state) << where;
+    EXPECT_NEAR(eb.remaining, ea.remaining, 1e-9 * ea.remaining) << where;
+    EXPECT_NEAR(eb.lo, ea.lo, 1e-9 * ea.lo) << where;
+    EXPECT_NEAR(eb.hi, ea.hi, 1e-9 * ea.hi) << where;
+    ASSERT_EQ(ea.rate.has_value(), eb.rate.has_value()) << where;
+    if (ea.rate) EXPECT_NEAR(*eb.rate, 1000.0 * *ea.rate, 1e-9 * 1000.0 * *ea.rate) << where;
   }
 }
 

@@ -19,16 +19,6 @@ using copyeta::calibration;
 using copyeta::models::default_model;
 using copyeta::state;
 
-copyeta::estimate run(copyeta::estimator& m, const std::vector<copyeta::sample>& samples,
-                      double fraction) {
-  for (const auto& s : samples) {
-    m.add(s);
-    if (static_cast<double>(s.done) >= fraction * static_cast<double>(*s.total))
-      return m.estimate(s.t);
-  }
-  return m.estimate(samples.back().t);
-}
-
 // A calibration that has learned nothing, with the given weights.
 calibration with_weights(double a, double b, double c) {
   std::string text = calibration{}.to_json();
@@ -41,7 +31,7 @@ calibration with_weights(double a, double b, double c) {
 TEST(default_model, constant_rate_gives_the_exact_median_before_any_calibration) {
   // Every component is exact on a constant rate, and an empty calibration moves nothing.
   default_model m({}, calibration{});
-  const auto e = run(m, copyeta::testing::constant_rate(1e6, 1'000'000'000), 0.3);
+  const auto e = copyeta::testing::run_until(m, copyeta::testing::constant_rate(1e6, 1'000'000'000), 0.3);
   EXPECT_EQ(e.state, state::ok);
   EXPECT_NEAR(e.remaining, 700.0, 700.0 * 1e-9);
   EXPECT_LT(e.lo, e.remaining);
@@ -51,7 +41,7 @@ TEST(default_model, constant_rate_gives_the_exact_median_before_any_calibration)
 
 TEST(default_model, the_shipped_calibration_keeps_a_steady_copy_close) {
   default_model m;
-  const auto e = run(m, copyeta::testing::constant_rate(1e6, 1'000'000'000), 0.3);
+  const auto e = copyeta::testing::run_until(m, copyeta::testing::constant_rate(1e6, 1'000'000'000), 0.3);
   EXPECT_NEAR(e.remaining, 700.0, 700.0 * 0.2);
   EXPECT_LE(e.lo, 700.0);
   EXPECT_GE(e.hi, 700.0);
@@ -62,12 +52,12 @@ TEST(default_model, weights_choose_the_components) {
   const auto samples = copyeta::testing::noisy_rate(1e6, 500'000'000, 0.4, 3);
   default_model m({}, with_weights(1, 0, 0));
   copyeta::models::robust_window window({}, copyeta::detail::ensemble_members::window_options());
-  const auto a = run(m, samples, 0.4);
-  const auto b = run(window, samples, 0.4);
+  const auto a = copyeta::testing::run_until(m, samples, 0.4);
+  const auto b = copyeta::testing::run_until(window, samples, 0.4);
   EXPECT_NEAR(a.remaining, b.remaining, b.remaining * 1e-12);
   // Different weights, a different answer.
   default_model other({}, with_weights(0, 1, 0));
-  EXPECT_NE(run(other, samples, 0.4).remaining, a.remaining);
+  EXPECT_NE(copyeta::testing::run_until(other, samples, 0.4).remaining, a.remaining);
 }
 
 TEST(default_model, warming_up_until_progress_is_seen) {
@@ -84,8 +74,8 @@ TEST(default_model, a_higher_level_gives_a_wider_interval) {
   const auto samples = copyeta::testing::noisy_rate(1e6, 500'000'000, 0.3, 5);
   default_model eighty({0.8});
   default_model ninety_five({0.95});
-  const auto a = run(eighty, samples, 0.5);
-  const auto b = run(ninety_five, samples, 0.5);
+  const auto a = copyeta::testing::run_until(eighty, samples, 0.5);
+  const auto b = copyeta::testing::run_until(ninety_five, samples, 0.5);
   EXPECT_DOUBLE_EQ(a.remaining, b.remaining);
   EXPECT_LT(b.lo, a.lo);
   EXPECT_GT(b.hi, a.hi);
@@ -107,28 +97,6 @@ TEST(default_model, a_stall_moves_the_finish_later_and_widens_the_interval) {
   EXPECT_GT(longer.hi - longer.remaining, during.hi - during.remaining);
   EXPECT_TRUE(std::isfinite(longer.hi));
   EXPECT_GT(longer.remaining, 1.0);
-}
-
-TEST(default_model, unchanged_by_time_origin_and_scaled_only_in_rate_by_amounts) {
-  default_model a;
-  default_model shifted;
-  default_model scaled;
-  const auto samples = copyeta::testing::noisy_rate(1000.0, 1'000'000, 0.3, 7);
-  for (std::size_t i = 0; i < samples.size() / 2; ++i) {
-    const auto& s = samples[i];
-    a.add(s);
-    shifted.add({s.t + 1e6, s.done, s.total});
-    scaled.add({s.t, s.done * 1000, *s.total * 1000});
-  }
-  const double now = samples[samples.size() / 2 - 1].t;
-  const auto ea = a.estimate(now);
-  const auto es = shifted.estimate(now + 1e6);
-  const auto ek = scaled.estimate(now);
-  EXPECT_NEAR(es.remaining / ea.remaining, 1.0, 1e-9);
-  EXPECT_NEAR(es.hi / ea.hi, 1.0, 1e-9);
-  EXPECT_NEAR(ek.remaining / ea.remaining, 1.0, 1e-9);
-  EXPECT_NEAR(ek.lo / ea.lo, 1.0, 1e-9);
-  EXPECT_NEAR(*ek.rate / *ea.rate, 1000.0, 1e-6);
 }
 
 TEST(default_model, restart_starts_a_new_run) {

@@ -22,15 +22,6 @@ using copyeta::models::drift_diffusion;
 using copyeta::models::drift_diffusion_options;
 using copyeta::testing::scenario;
 
-copyeta::estimate run(drift_diffusion& m, const std::vector<sample>& samples, double fraction) {
-  for (const auto& s : samples) {
-    m.add(s);
-    if (static_cast<double>(s.done) >= fraction * static_cast<double>(*s.total))
-      return m.estimate(s.t);
-  }
-  return m.estimate(samples.back().t);
-}
-
 // The p-quantile of the uncertain-drift passage time by Simpson integration of its density on
 // log t and bisection: independent of detail/first_passage.hpp's closed-form CDF and Newton.
 double integrated_quantile(double w, double m, double v, double s2, double p) {
@@ -61,7 +52,7 @@ double integrated_quantile(double w, double m, double v, double s2, double p) {
 
 TEST(drift_diffusion, constant_rate_gives_the_exact_median) {
   drift_diffusion m;
-  const auto e = run(m, copyeta::testing::constant_rate(1e6, 1'000'000'000), 0.3);
+  const auto e = copyeta::testing::run_until(m, copyeta::testing::constant_rate(1e6, 1'000'000'000), 0.3);
   EXPECT_EQ(e.state, state::ok);
   EXPECT_NEAR(e.remaining, 700.0, 1e-6);
   EXPECT_LE(e.lo, e.remaining);
@@ -216,8 +207,8 @@ TEST(drift_diffusion, relative_interval_narrows_as_the_end_nears) {
   const auto samples = copyeta::testing::noisy_rate(1e6, 500'000'000, 0.3, 4);
   drift_diffusion early;
   drift_diffusion late;
-  const auto a = run(early, samples, 0.1);
-  const auto b = run(late, samples, 0.8);
+  const auto a = copyeta::testing::run_until(early, samples, 0.1);
+  const auto b = copyeta::testing::run_until(late, samples, 0.8);
   EXPECT_GT(a.hi / a.remaining, b.hi / b.remaining);
   EXPECT_GT(a.remaining / a.lo, b.remaining / b.lo);
 }
@@ -290,30 +281,6 @@ TEST(drift_diffusion, a_lasting_rate_change_starts_a_new_regime) {
     done += (t < 200 ? 1e6 : 0.25e6) * std::exp(noise(rng));
   }
   EXPECT_GT(*slow.estimate(240.0).rate / 0.25e6, 2.0);
-}
-
-TEST(drift_diffusion, unchanged_by_time_origin_and_scaled_only_in_rate_by_amounts) {
-  drift_diffusion a;
-  drift_diffusion shifted;
-  drift_diffusion scaled;
-  const auto samples = copyeta::testing::noisy_rate(1000.0, 1'000'000, 0.3, 7);
-  for (std::size_t i = 0; i < samples.size() / 2; ++i) {
-    const auto& s = samples[i];
-    a.add(s);
-    shifted.add({s.t + 1e6, s.done, s.total});
-    scaled.add({s.t, s.done * 1000, *s.total * 1000});
-  }
-  const double now = samples[samples.size() / 2 - 1].t;
-  const auto ea = a.estimate(now);
-  const auto es = shifted.estimate(now + 1e6);
-  const auto ek = scaled.estimate(now);
-  EXPECT_NEAR(es.remaining / ea.remaining, 1.0, 1e-9);
-  EXPECT_NEAR(es.lo / ea.lo, 1.0, 1e-9);
-  EXPECT_NEAR(es.hi / ea.hi, 1.0, 1e-9);
-  EXPECT_NEAR(ek.remaining / ea.remaining, 1.0, 1e-9);
-  EXPECT_NEAR(ek.lo / ea.lo, 1.0, 1e-9);
-  EXPECT_NEAR(ek.hi / ea.hi, 1.0, 1e-9);
-  EXPECT_NEAR(*ek.rate / *ea.rate, 1000.0, 1e-6);
 }
 
 TEST(drift_diffusion, multi_day_copy_at_gigabytes_per_second_stays_finite_and_ordered) {

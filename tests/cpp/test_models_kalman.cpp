@@ -22,18 +22,9 @@ using copyeta::state;
 using copyeta::models::kalman;
 using copyeta::models::kalman_options;
 
-copyeta::estimate run(kalman& m, const std::vector<sample>& samples, double fraction) {
-  for (const auto& s : samples) {
-    m.add(s);
-    if (static_cast<double>(s.done) >= fraction * static_cast<double>(*s.total))
-      return m.estimate(s.t);
-  }
-  return m.estimate(samples.back().t);
-}
-
 TEST(kalman, constant_rate_gives_the_exact_median) {
   kalman m;
-  const auto e = run(m, copyeta::testing::constant_rate(1e6, 1'000'000'000), 0.3);
+  const auto e = copyeta::testing::run_until(m, copyeta::testing::constant_rate(1e6, 1'000'000'000), 0.3);
   EXPECT_EQ(e.state, state::ok);
   EXPECT_NEAR(e.remaining / 700.0, 1.0, 1e-6);
   EXPECT_NEAR(*e.rate / 1e6, 1.0, 1e-9);
@@ -238,8 +229,8 @@ TEST(kalman, relative_interval_narrows_as_the_end_nears) {
   const auto samples = copyeta::testing::noisy_rate(1e6, 600'000'000, 0.1, 11);
   kalman early;
   kalman late;
-  const auto a = run(early, samples, 0.1);
-  const auto b = run(late, samples, 0.8);
+  const auto a = copyeta::testing::run_until(early, samples, 0.1);
+  const auto b = copyeta::testing::run_until(late, samples, 0.8);
   EXPECT_GT(a.hi / a.remaining, b.hi / b.remaining);
   EXPECT_GT(a.remaining / a.lo, b.remaining / b.lo);
 }
@@ -247,8 +238,8 @@ TEST(kalman, relative_interval_narrows_as_the_end_nears) {
 TEST(kalman, interval_widens_with_rate_variation) {
   kalman smooth;
   kalman rough;
-  const auto a = run(smooth, copyeta::testing::noisy_rate(1e6, 1'000'000'000, 0.05, 1), 0.5);
-  const auto b = run(rough, copyeta::testing::noisy_rate(1e6, 1'000'000'000, 1.0, 1), 0.5);
+  const auto a = copyeta::testing::run_until(smooth, copyeta::testing::noisy_rate(1e6, 1'000'000'000, 0.05, 1), 0.5);
+  const auto b = copyeta::testing::run_until(rough, copyeta::testing::noisy_rate(1e6, 1'000'000'000, 1.0, 1), 0.5);
   // Per-second log-sd 1.0 against 0.05: measured log-widths 0.228 and 0.0096.
   EXPECT_GT(std::log(b.hi / b.lo), 5.0 * std::log(a.hi / a.lo));
 }

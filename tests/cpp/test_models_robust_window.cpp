@@ -20,15 +20,6 @@ using copyeta::models::robust_window;
 using copyeta::models::robust_window_options;
 using copyeta::testing::scenario;
 
-copyeta::estimate run(robust_window& m, const std::vector<sample>& samples, double fraction) {
-  for (const auto& s : samples) {
-    m.add(s);
-    if (static_cast<double>(s.done) >= fraction * static_cast<double>(*s.total))
-      return m.estimate(s.t);
-  }
-  return m.estimate(samples.back().t);
-}
-
 // Samples every second at `rate` from t = 0 to `until`, continuing from `done`.
 void steady(robust_window& m, double from, double until, double rate, double& done,
             amount total) {
@@ -49,7 +40,7 @@ robust_window_options no_shifts() {
 
 TEST(robust_window, constant_rate_gives_the_exact_median) {
   robust_window m;
-  const auto e = run(m, copyeta::testing::constant_rate(1e6, 1'000'000'000), 0.3);
+  const auto e = copyeta::testing::run_until(m, copyeta::testing::constant_rate(1e6, 1'000'000'000), 0.3);
   EXPECT_EQ(e.state, state::ok);
   EXPECT_NEAR(*e.rate, 1e6, 1e-3);
   EXPECT_NEAR(e.remaining, 700.0, 1e-6);
@@ -247,21 +238,21 @@ TEST(robust_window, relative_interval_narrows_as_the_end_nears) {
   const auto samples = copyeta::testing::noisy_rate(1e6, 600'000'000, 0.2, 5);
   robust_window early;
   robust_window late;
-  const auto a = run(early, samples, 0.2);
-  const auto b = run(late, samples, 0.8);
+  const auto a = copyeta::testing::run_until(early, samples, 0.2);
+  const auto b = copyeta::testing::run_until(late, samples, 0.8);
   EXPECT_GT(a.hi - a.lo, b.hi - b.lo);
 }
 
 TEST(robust_window, interval_widens_with_rate_variation_and_with_the_level) {
   robust_window smooth;
   robust_window bursty;
-  const auto a = run(smooth, copyeta::testing::noisy_rate(1e6, 300'000'000, 0.05, 1), 0.5);
-  const auto b = run(bursty, copyeta::testing::noisy_rate(1e6, 300'000'000, 0.8, 1), 0.5);
+  const auto a = copyeta::testing::run_until(smooth, copyeta::testing::noisy_rate(1e6, 300'000'000, 0.05, 1), 0.5);
+  const auto b = copyeta::testing::run_until(bursty, copyeta::testing::noisy_rate(1e6, 300'000'000, 0.8, 1), 0.5);
   EXPECT_GT(std::log(b.hi / b.lo), 5.0 * std::log(a.hi / a.lo));
   copyeta::estimator_options wide;
   wide.level = 0.95;
   robust_window w(wide);
-  const auto c = run(w, copyeta::testing::noisy_rate(1e6, 300'000'000, 0.05, 1), 0.5);
+  const auto c = copyeta::testing::run_until(w, copyeta::testing::noisy_rate(1e6, 300'000'000, 0.05, 1), 0.5);
   EXPECT_DOUBLE_EQ(c.remaining, a.remaining);
   // z(0.95) / z(0.8) = 1.96 / 1.28
   EXPECT_NEAR(std::log(c.hi / c.lo) / std::log(a.hi / a.lo), 1.95996 / 1.28155, 1e-3);

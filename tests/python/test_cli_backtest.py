@@ -53,6 +53,8 @@ def test_backtest_level_and_model_choice(tmp_path):
     assert "level 0.9" in done.stdout
     assert list(table(done.stdout, "Real ends")) == ["default", "tqdm"]
     assert "| dd_progress_psbbn87_120GB_fsync_tail | real_end | 348 |" in done.stdout
+    for title in ("Median q-error", "Coverage", "Flip-flop"):
+        assert f"### {title} per trace" in done.stdout
 
 
 def test_backtest_reports_a_bad_file_and_goes_on(tmp_path):
