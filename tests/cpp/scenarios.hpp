@@ -9,10 +9,13 @@
 #include <copyeta/estimator.hpp>
 #include <copyeta/sample.hpp>
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -186,6 +189,26 @@ scenario_score score_scenario(scenario kind, Factory make, int seeds = 200,
   score.coverage = runs_with_predictions ? coverage_sum / static_cast<double>(runs_with_predictions) : 0.0;
   score.availability = score.scored ? static_cast<double>(predicted) / static_cast<double>(score.scored) : 0.0;
   return score;
+}
+
+// What a model must reach on a scenario: the median q-error and the 80% coverage of
+// score_scenario() over 200 seeds, scored from `from_fraction`, and availability of 0.99.
+struct scenario_bounds {
+  scenario kind;
+  double from_fraction;
+  double max_q_error;
+  double min_coverage;
+  double max_coverage;
+};
+
+template <class Factory>
+void expect_within(const scenario_bounds& b, Factory make) {
+  const scenario_score s = score_scenario(b.kind, make, 200, b.from_fraction);
+  SCOPED_TRACE(std::string(to_string(b.kind)));
+  EXPECT_LE(s.median_q_error, b.max_q_error);
+  EXPECT_GE(s.coverage, b.min_coverage);
+  EXPECT_LE(s.coverage, b.max_coverage);
+  EXPECT_GE(s.availability, 0.99);
 }
 
 }  // namespace copyeta::testing
