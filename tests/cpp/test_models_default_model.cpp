@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -171,6 +172,13 @@ TEST_P(default_model_calibrated, median_within_reach_and_eighty_percent_coverage
   const auto covered = k.coverage_from == k.from_fraction
                            ? score
                            : copyeta::testing::score_scenario(k.kind, make, 200, k.coverage_from);
+  // The measured figures, for `ctest -V` and the XML report.
+  std::printf("%s: median q-error %.4f, 80%% coverage %.3f, weights %.1f/%.1f/%.1f\n",
+              std::string(copyeta::testing::to_string(k.kind)).c_str(), score.median_q_error,
+              covered.coverage, calibrated.weights()[0], calibrated.weights()[1],
+              calibrated.weights()[2]);
+  RecordProperty("median_q_error", std::to_string(score.median_q_error));
+  RecordProperty("coverage", std::to_string(covered.coverage));
   EXPECT_GE(covered.coverage, k.min_coverage);
   EXPECT_LE(covered.coverage, k.max_coverage);
 }
