@@ -9,11 +9,14 @@ namespace copyeta::cli {
 inline constexpr int exit_finished = 0;
 inline constexpr int exit_input_error = 1;
 inline constexpr int exit_usage_error = 2;
+inline constexpr int exit_target_gone = 3;  // the input ended before the copy finished
+inline constexpr int exit_interrupted = 130;
 
 // Each adds its subcommand; the callback stores the subcommand's exit code in `exit_code`.
 void register_demo(CLI::App& app, int& exit_code);
 void register_replay(CLI::App& app, int& exit_code);
 void register_backtest(CLI::App& app, int& exit_code);
 void register_calibrate(CLI::App& app, int& exit_code);
+void register_pipe(CLI::App& app, int& exit_code);
 
 }  // namespace copyeta::cli

@@ -337,17 +337,17 @@ COPYETA_INLINE void kalman::measure(const filter& before, double y, double dt,
 
 COPYETA_INLINE void kalman::advance(pair_variance& pv, double t, double y, double min_len,
                                     double clip, unsigned events,
-                                    double noise) const noexcept {
+                                    double display_noise) const noexcept {
   const double len = t - pv.start_t;
   if (len < min_len || !(len > 0.0)) return;
   const double rate = (y - pv.start_y) / len;
   if (pv.prev_len > 0.0 && pv.prev_events == events) {
     const double rho = level();
     const double diff = rate - pv.prev_rate;
-    // Less what readings off by `noise` (variance) at the three ends alone would give.
+    // Less what readings off by `display_noise` (variance) at the three ends alone would give.
     const double a = 1.0 / len;
     const double b = 1.0 / pv.prev_len;
-    const double display = noise * (a * a + b * b + (a + b) * (a + b));
+    const double display = display_noise * (a * a + b * b + (a + b) * (a + b));
     const double stat = (diff * diff - display) / (a + b) / (rho * rho);
     if (std::isfinite(stat)) {
       pv.sum += std::min(stat, clip);
@@ -422,17 +422,17 @@ COPYETA_INLINE void kalman::on_sample(const sample& s) noexcept {
   // which leaves bursts to the blocks and the jumps.
   // Only the display's step, seen in the data, is taken out of the rate statistics; the
   // generic display_precision is a guess about tools, which exact readings would not bear out.
-  const double noise = repeated_ ? step_ * step_ / 12.0 : 0.0;
-  advance(samples_, t, y, 0.5 * gap_, fast_clip * fast_diffusion(), shifts_, noise);
+  const double display_noise = repeated_ ? step_ * step_ / 12.0 : 0.0;
+  advance(samples_, t, y, 0.5 * gap_, fast_clip * fast_diffusion(), shifts_, display_noise);
   const filter before = f_;
   time_update(f_, t);
   measure(before, y, dt, progress);
   // Blocks see bytes without the jumps, which are accounted for on their own; long blocks
   // leave out stalls too, which are not a drift either.
   constexpr double no_clip = std::numeric_limits<double>::infinity();
-  advance(blocks_, t, y - jumps_, model_.block, no_clip, shifts_, noise);
+  advance(blocks_, t, y - jumps_, model_.block, no_clip, shifts_, display_noise);
   advance(long_blocks_, t, y - jumps_, long_blocks * model_.block, no_clip, shifts_ + stalls_,
-          noise);
+          display_noise);
 }
 
 COPYETA_INLINE kalman::filter kalman::at(double now) const noexcept {

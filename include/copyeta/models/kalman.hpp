@@ -133,7 +133,7 @@ class kalman final : public estimator {
   // Closes the current span of `pv` once it is `min_len` long and adds its pair statistic,
   // at most `clip`, unless `events` changed across the pair.
   void advance(pair_variance& pv, double t, double y, double min_len, double clip,
-               unsigned events, double noise) const noexcept;
+               unsigned events, double display_noise) const noexcept;
   filter at(double now) const noexcept;  // the filter at `now`, silence counted as no progress
   double level() const noexcept;         // the run's average rate, which scales every noise
   double jump_rate() const noexcept;     // bytes per second credited to jumps

@@ -1,0 +1,105 @@
+"""`copyeta pipe`: a copy tool's progress output on stdin, copyeta's estimates out."""
+import json
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+
+CLI = os.environ.get("COPYETA_CLI")
+FORMATS = Path(__file__).resolve().parents[1] / "data" / "formats"
+
+pytestmark = pytest.mark.skipif(not CLI, reason="COPYETA_CLI is not set (run under ctest)")
+
+
+def pipe(stdin, *args):
+    return subprocess.run([CLI, "pipe", *args], input=stdin, capture_output=True)
+
+
+def rows(stdout):
+    return [json.loads(line) for line in stdout.decode().splitlines()]
+
+
+def test_dd_lines_become_estimates_on_dds_own_clock():
+    text = (FORMATS / "dd_status_progress_1.txt").read_bytes()
+    done = pipe(text, "--jsonl", "--total", "120036786176")
+    out = rows(done.stdout)
+    summary = out.pop()
+    assert summary["event"] == "summary" and summary["format"] == "dd"
+    assert [r["t"] for r in out] == [3058.0, 3059.0, 3060.0, 3061.0, 3062.0]
+    assert out[0]["done"] == 117579644928 and out[0]["total"] == 120036786176
+    assert all(r["format"] == "dd" and isinstance(r["wall"], float) for r in out)
+    assert {"t", "done", "total", "state", "remaining", "lo", "hi", "level", "rate"} <= set(out[-1])
+    # The excerpt stops before the end: the input ended first.
+    assert done.returncode == 3 and summary["finished"] is False
+    assert b"input ended, not finished" in done.stderr
+
+
+def test_a_real_dd_through_the_pipe_ends_finished(tmp_path):
+    target = tmp_path / "copy.bin"
+    dd = subprocess.Popen(["dd", "if=/dev/zero", f"of={target}", "bs=1M", "count=64",
+                           "status=progress"], stderr=subprocess.PIPE)
+    done = subprocess.run([CLI, "pipe", "--jsonl", "--total", "64M"], stdin=dd.stderr,
+                          capture_output=True)
+    dd.wait()
+    out = rows(done.stdout)
+    summary = out.pop()
+    assert done.returncode == 0, done.stderr
+    assert summary["finished"] is True and summary["format"] == "dd"
+    assert out[-1]["state"] == "finished" and out[-1]["done"] == 64 * 2**20
+
+
+def test_tee_passes_every_byte_through(tmp_path):
+    text = (FORMATS / "dd_status_progress_2.txt").read_bytes() + b"\x00\xff binary \r\n tail"
+    done = pipe(text, "--tee")
+    assert done.stdout == text
+    assert b"copyeta:" in done.stderr
+
+
+def test_garbage_and_an_endless_line_are_survived():
+    garbage = bytes(range(256)) * 64 + b"x" * (10 * 2**20)
+    done = pipe(garbage)
+    assert done.returncode == 1
+    assert b"no progress line recognised" in done.stderr
+    assert b"bytes of over-long lines were skipped" in done.stderr
+
+
+def test_bad_total_is_a_usage_error():
+    done = pipe(b"", "--total", "lots")
+    assert done.returncode == 2 and b"--total 'lots' is not a size" in done.stderr
+
+
+def test_sigint_prints_the_summary_and_exits_130():
+    proc = subprocess.Popen([CLI, "pipe", "--jsonl", "--total", "1000"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdin.write(b"100/1000\n")
+    proc.stdin.flush()
+    # Wait until the line is read (its estimate is printed), then interrupt.
+    first = proc.stdout.readline()
+    assert json.loads(first)["done"] == 100
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=10)
+    assert proc.returncode == 130
+    assert json.loads(out.decode().splitlines()[-1])["event"] == "summary"
+
+
+def test_the_summary_keeps_what_was_said_as_the_copy_crossed_each_quarter():
+    # dd lines on dd's own clock: 10 MB a second of 100 MB, then the final line.
+    lines = "".join(f"{10_000_000 * t} bytes ({10 * t} MB, {10 * t / 1.048576:.1f} MiB) copied, "
+                    f"{t} s, 10.0 MB/s\n" for t in range(1, 11))
+    done = pipe(lines.encode(), "--jsonl", "--total", "100MB")
+    out = rows(done.stdout)
+    summary = out[-1]
+    assert done.returncode == 0 and summary["finished"] is True
+    said = summary["estimates"]
+    assert said["25"]["done"] == 30_000_000 and said["50"]["done"] == 50_000_000
+    assert said["75"]["done"] == 80_000_000
+    # A steady copy: what was said at 50% is close to the real end (t = 10 s).
+    assert abs(said["50"]["t"] + said["50"]["remaining"] - 10.0) < 1.0
+
+
+def test_attached_midway_the_passed_quarters_stay_empty():
+    text = (FORMATS / "dd_status_progress_1.txt").read_bytes()
+    summary = rows(pipe(text, "--jsonl", "--total", "120036786176").stdout)[-1]
+    assert summary["estimates"] == {"25": None, "50": None, "75": None}
