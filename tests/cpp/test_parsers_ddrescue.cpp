@@ -1,3 +1,5 @@
+#include "format_files.hpp"
+
 #include <copyeta/parsers/ddrescue.hpp>
 #include <copyeta/progress_line.hpp>
 #include <copyeta/trace.hpp>
@@ -13,43 +15,10 @@
 
 namespace {
 
+using namespace copyeta::testing;  // format_files.hpp
+
 using copyeta::progress_reading;
 using copyeta::parsers::ddrescue_parser;
-
-std::string data_path(const std::string& rel) { return std::string(COPYETA_TEST_DATA_DIR) + "/" + rel; }
-
-// The file's lines, cut at '\n' and '\r' (the shared line_splitter is tested elsewhere);
-// the leading "# source: ..." lines are provenance, not tool output.
-std::vector<std::string> file_lines(const std::string& rel) {
-  std::ifstream in(data_path(rel), std::ios::binary);
-  EXPECT_TRUE(in.good()) << rel;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
-  std::vector<std::string> lines;
-  std::string cur;
-  bool head = true;
-  for (char c : text) {
-    if (c == '\n' || c == '\r') {
-      if (!(head && cur.rfind("# ", 0) == 0)) {
-        head = false;
-        lines.push_back(cur);
-      }
-      cur.clear();
-    } else {
-      cur.push_back(c);
-    }
-  }
-  if (!cur.empty()) lines.push_back(cur);
-  return lines;
-}
-
-std::vector<progress_reading> feed_all(copyeta::line_parser& p, const std::vector<std::string>& lines) {
-  std::vector<progress_reading> out;
-  for (const auto& l : lines)
-    if (auto r = p.feed(l)) out.push_back(*r);
-  return out;
-}
 
 std::vector<progress_reading> parse_file(const std::string& rel) {
   ddrescue_parser p;

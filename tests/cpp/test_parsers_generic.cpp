@@ -1,3 +1,5 @@
+#include "format_files.hpp"
+
 #include <copyeta/progress_line.hpp>
 #include <copyeta/parsers/generic.hpp>
 
@@ -12,39 +14,9 @@
 
 namespace {
 
+using namespace copyeta::testing;  // format_files.hpp
+
 using copyeta::amount;
-
-// Reads a tests/data file, skips its "# source:" lines, and feeds every line through a
-// line_splitter and `parser`; returns each reading with its line.
-struct parsed_line {
-  std::string line;
-  copyeta::progress_reading reading;
-};
-
-std::string read_data(const std::string& relative) {
-  std::ifstream in(std::string(COPYETA_TEST_DATA_DIR) + "/" + relative, std::ios::binary);
-  EXPECT_TRUE(in) << relative;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<parsed_line> parse_text(copyeta::line_parser& parser, const std::string& text) {
-  copyeta::line_splitter splitter;
-  splitter.append(text);
-  std::vector<parsed_line> out;
-  const auto feed = [&](const std::string& line) {
-    if (line.rfind("# source:", 0) == 0) return;
-    if (auto r = parser.feed(line)) out.push_back({line, *r});
-  };
-  while (auto line = splitter.next()) feed(*line);
-  if (auto line = splitter.finish()) feed(*line);
-  return out;
-}
-
-std::vector<parsed_line> parse_file(copyeta::line_parser& parser, const std::string& relative) {
-  return parse_text(parser, read_data(relative));
-}
 
 TEST(parsers_generic, tqdm_pairs_with_elapsed_and_remaining) {
   copyeta::parsers::generic_parser parser;
