@@ -6,6 +6,7 @@
 // inline, allocation-free where possible, and never throws.
 #pragma once
 
+#include <copyeta/detail/text.hpp>
 #include <copyeta/progress_line.hpp>
 #include <copyeta/sample.hpp>
 
@@ -22,22 +23,14 @@ namespace copyeta {
 namespace parsers {
 namespace scan {
 
-inline bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-inline bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-inline bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-inline std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-inline bool starts_with(std::string_view s, std::string_view prefix) noexcept {
-  return s.substr(0, prefix.size()) == prefix;
-}
+using detail::text::is_alpha;
+using detail::text::is_digit;
+using detail::text::starts_with;
+inline bool is_space(char c) noexcept { return detail::text::is_blank(c); }
+inline std::string_view trim(std::string_view s) noexcept { return detail::text::strip(s); }
 
 inline void skip_spaces(std::string_view s, std::size_t& pos) noexcept {
-  while (pos < s.size() && is_space(s[pos])) ++pos;
+  detail::text::skip_blanks(s, pos);
 }
 
 // Terminal control sequences (ESC [ ... final byte) and other control bytes removed: ddrescue
