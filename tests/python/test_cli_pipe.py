@@ -103,3 +103,38 @@ def test_attached_midway_the_passed_quarters_stay_empty():
     text = (FORMATS / "dd_status_progress_1.txt").read_bytes()
     summary = rows(pipe(text, "--jsonl", "--total", "120036786176").stdout)[-1]
     assert summary["estimates"] == {"25": None, "50": None, "75": None}
+
+
+def test_a_rate_limited_pv_is_followed_to_its_end():
+    # pv at 10 MiB/s for 30 MiB: about 3 s, one progress line a second on pv's own timer.
+    pv = subprocess.Popen("pv -f -L 10M -s 30M -S /dev/zero 2>&1 >/dev/null", shell=True,
+                          stdout=subprocess.PIPE)
+    done = subprocess.run([CLI, "pipe", "--jsonl"], stdin=pv.stdout, capture_output=True)
+    pv.wait()
+    out = rows(done.stdout)
+    summary = out.pop()
+    assert done.returncode == 0, done.stderr
+    assert summary["format"] == "pv" and summary["finished"] is True
+    assert len(out) >= 2 and out[-1]["done"] == 30 * 2**20
+    assert all(r["format"] == "pv" for r in out)
+    # Loose: a mid-copy estimate within a factor of 3 of the truth (the machine is shared).
+    end = out[-1]["t"]
+    for r in out:
+        if r["state"] == "ok" and end - r["t"] >= 0.5:
+            assert (end - r["t"]) / 3 <= r["remaining"] <= 3 * (end - r["t"])
+
+
+def test_rsync_progress2_is_followed_to_its_end(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.bin").write_bytes(os.urandom(20_000_000))
+    rsync = subprocess.Popen(["rsync", "--info=progress2", "--bwlimit=10000", str(src / "a.bin"),
+                              str(tmp_path / "dst.bin")], stdout=subprocess.PIPE)
+    done = subprocess.run([CLI, "pipe", "--jsonl"], stdin=rsync.stdout, capture_output=True)
+    rsync.wait()
+    out = rows(done.stdout)
+    summary = out.pop()
+    assert rsync.returncode == 0 and done.returncode == 0, done.stderr
+    assert summary["format"] == "rsync" and summary["finished"] is True
+    assert out[-1]["done"] == 20_000_000 and out[-1]["state"] == "finished"
+    assert (tmp_path / "dst.bin").read_bytes() == (src / "a.bin").read_bytes()
