@@ -268,39 +268,36 @@ inline std::optional<double> read_double(std::string_view s, std::size_t& pos) n
   return v;
 }
 
-// The value of `"key":` in a one-line JSON object: the number after it, or nullopt.
+// Where the value of `"key":` starts in a one-line JSON object (after the colon and spaces), or
+// nullopt. Searches without building the quoted key, so it cannot allocate.
+inline std::optional<std::size_t> json_value_at(std::string_view s, std::string_view key) noexcept {
+  for (std::size_t at = s.find(key); at != std::string_view::npos; at = s.find(key, at + 1)) {
+    const std::size_t after = at + key.size();
+    if (at == 0 || s[at - 1] != '"' || after >= s.size() || s[after] != '"') continue;
+    std::size_t pos = after + 1;
+    skip_spaces(s, pos);
+    if (pos >= s.size() || s[pos] != ':') return std::nullopt;
+    ++pos;
+    skip_spaces(s, pos);
+    return pos;
+  }
+  return std::nullopt;
+}
+
+// The number value of `"key":`, or nullopt.
 inline std::optional<double> json_number(std::string_view s, std::string_view key) noexcept {
-  std::string quoted;
-  quoted.reserve(key.size() + 2);
-  quoted.push_back('"');
-  quoted.append(key);
-  quoted.push_back('"');
-  const std::size_t at = s.find(quoted);
-  if (at == std::string_view::npos) return std::nullopt;
-  std::size_t pos = at + quoted.size();
-  skip_spaces(s, pos);
-  if (pos >= s.size() || s[pos] != ':') return std::nullopt;
-  ++pos;
-  skip_spaces(s, pos);
-  return read_double(s, pos);
+  auto pos = json_value_at(s, key);
+  if (!pos) return std::nullopt;
+  return read_double(s, *pos);
 }
 
 // The string value of `"key":"..."` (no escapes inside), or nullopt.
 inline std::optional<std::string_view> json_string(std::string_view s, std::string_view key) noexcept {
-  std::string quoted = "\"";
-  quoted.append(key);
-  quoted.push_back('"');
-  const std::size_t at = s.find(quoted);
-  if (at == std::string_view::npos) return std::nullopt;
-  std::size_t pos = at + quoted.size();
-  skip_spaces(s, pos);
-  if (pos >= s.size() || s[pos] != ':') return std::nullopt;
-  ++pos;
-  skip_spaces(s, pos);
-  if (pos >= s.size() || s[pos] != '"') return std::nullopt;
-  const std::size_t end = s.find('"', pos + 1);
+  const auto pos = json_value_at(s, key);
+  if (!pos || *pos >= s.size() || s[*pos] != '"') return std::nullopt;
+  const std::size_t end = s.find('"', *pos + 1);
   if (end == std::string_view::npos) return std::nullopt;
-  return s.substr(pos + 1, end - pos - 1);
+  return s.substr(*pos + 1, end - *pos - 1);
 }
 
 // Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
