@@ -18,5 +18,6 @@ void register_replay(CLI::App& app, int& exit_code);
 void register_backtest(CLI::App& app, int& exit_code);
 void register_calibrate(CLI::App& app, int& exit_code);
 void register_pipe(CLI::App& app, int& exit_code);
+void register_watch(CLI::App& app, int& exit_code);
 
 }  // namespace copyeta::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   copyeta::cli::register_backtest(app, exit_code);
   copyeta::cli::register_calibrate(app, exit_code);
   copyeta::cli::register_pipe(app, exit_code);
+  copyeta::cli::register_watch(app, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -1,11 +1,14 @@
-// copyeta pipe [--total SIZE] [--format NAME] [--tee] [--jsonl] [--level 0.8] [--24h]
+// copyeta pipe [--total SIZE] [--format NAME] [--tee] [--jsonl] [--level 0.8] [--interval 1]
+//              [--24h] [--verbose]
 //
 // Reads a copy tool's progress output on stdin (`dd ... status=progress 2>&1 | copyeta pipe`),
 // detects its format line by line, and prints copyeta's estimate at every progress line. At the
 // end of the input it prints a summary: the actual end, and what copyeta had predicted at 25%,
 // 50% and 75% of the way.
 #include "commands.hpp"
+#include "interrupt.hpp"
 #include "jsonl.hpp"
+#include "report.hpp"
 
 #include <copyeta/errors.hpp>
 #include <copyeta/format.hpp>
@@ -18,6 +21,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cmath>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -31,29 +35,15 @@
 namespace copyeta::cli {
 namespace {
 
-using wall_clock = std::chrono::system_clock;
-
-volatile std::sig_atomic_t interrupted = 0;
-extern "C" void on_sigint(int) { interrupted = 1; }
-
 struct pipe_args {
   std::string total;   // a size, e.g. 32G; empty: the tool's own total, if it prints one
   std::string format;  // a name of progress_formats(); empty: detect
   bool tee = false;
   bool jsonl = false;
   double level = 0.8;
+  double interval = 1.0;  // seconds between plain-text lines (not --jsonl, not a terminal)
   bool clock_24h = false;
-};
-
-double unix_seconds(wall_clock::time_point wall) {
-  return std::chrono::duration<double>(wall.time_since_epoch()).count();
-}
-
-// What copyeta said when the copy first passed 25%, 50% and 75%.
-struct checkpoint {
-  double share;
-  std::optional<estimate> said;
-  wall_clock::time_point wall;
+  bool verbose = false;  // report each line that is not a progress line, with its number
 };
 
 class pipe_session {
@@ -71,13 +61,23 @@ class pipe_session {
     options.validate();
     monitor_ = std::make_unique<monitor>(options);
     format_options_.clock_24h = args.clock_24h;
+    if (!(args.interval >= 0.0) || !std::isfinite(args.interval))
+      throw options_error(fmt::format(
+          "[copyeta.options] --interval {} is not a time in seconds (0 or more)", args.interval));
     status_to_ = args.tee ? stderr : stdout;
     live_ = !args.jsonl && isatty(fileno(status_to_));
+    style_.color = use_color(status_to_);
+    style_.bar = live_;
   }
 
   void line(std::string_view text) {
+    ++line_number_;
     const auto reading = detector_.feed(text);
-    if (!reading || !reading->done) return;
+    if (!reading || !reading->done) {
+      if (!reading) note_unparsed(text);
+      return;
+    }
+    style_.rate = !reading->percent_only && detector_.format() != std::string_view("ghost");
     const auto wall = wall_clock::now();
     const double t = reading->t ? *reading->t
                                 : std::chrono::duration<double>(std::chrono::steady_clock::now() -
@@ -93,28 +93,26 @@ class pipe_session {
     }
     const auto check = monitor_->add(s);
     if (!check.accepted()) {
-      fmt::print(stderr, "copyeta: progress line skipped ({}): {}\n", to_string(check.reason),
-                 text.substr(0, 200));
+      fmt::print(stderr, "copyeta: line {}: progress line skipped ({}): {}\n", line_number_,
+                 to_string(check.reason), text.substr(0, 200));
       return;
     }
     ++readings_;
-    const auto before = last_ ? last_->fraction() : std::nullopt;
+    const auto before = last_;
     last_ = monitor_->estimate(s.t);
     last_wall_ = wall;
-    // A checkpoint is what copyeta said as the copy crossed it. Attached midway, the copy did
-    // not start when copyeta did, so shares already passed at the first reading stay empty.
-    const auto now = last_->fraction();
-    for (checkpoint& c : checkpoints_) {
-      if (!c.said && before && now && *before < c.share && *now >= c.share &&
-          last_->has_remaining() && last_->state != state::finished)
-        c = {c.share, last_, wall};
-    }
+    checkpoints_.record(before, *last_, wall);
     print(*last_, wall);
   }
 
   // Prints the summary; returns the exit code.
   int finish(bool was_interrupted) {
+    // The last update, when the interval held it back.
+    if (pending_ && !args_.jsonl) print_text(*last_, last_wall_);
     if (live_) fmt::print(status_to_, "\n");
+    if (unparsed_ > 0)
+      fmt::print(stderr, "copyeta: {} of {} lines were not progress lines{}\n", unparsed_,
+                 line_number_, args_.verbose ? "" : " (--verbose lists them)");
     const bool finished = last_ && last_->state == state::finished;
     if (args_.jsonl) {
       nlohmann::ordered_json j;
@@ -125,18 +123,7 @@ class pipe_session {
       j["finished"] = finished;
       j["format"] = detector_.format() ? nlohmann::ordered_json(*detector_.format())
                                        : nlohmann::ordered_json(nullptr);
-      nlohmann::ordered_json said = nlohmann::ordered_json::object();
-      for (const checkpoint& c : checkpoints_) {
-        const auto key = fmt::format("{}", static_cast<int>(c.share * 100.0));
-        if (!c.said) {
-          said[key] = nullptr;
-          continue;
-        }
-        auto at = estimate_json(*c.said);
-        at["wall"] = unix_seconds(c.wall);
-        said[key] = at;
-      }
-      j["estimates"] = said;
+      j["estimates"] = checkpoints_.json();
       fmt::print(stdout, "{}\n", j.dump());
     }
     summary_text(finished);
@@ -160,7 +147,21 @@ class pipe_session {
       std::fflush(stdout);
       return;
     }
-    const std::string text = format_status(e, wall, format_options_);
+    // Text goes out at most once per interval, on the monotonic clock; the latest update
+    // waits for the next line or the end.
+    const auto now = std::chrono::steady_clock::now();
+    if (printed_any_ && now - last_print_ < std::chrono::duration<double>(args_.interval)) {
+      pending_ = true;
+      return;
+    }
+    last_print_ = now;
+    printed_any_ = true;
+    print_text(e, wall);
+  }
+
+  void print_text(const estimate& e, wall_clock::time_point wall) {
+    pending_ = false;
+    const std::string text = status_line(e, wall, format_options_, style_);
     if (live_) {
       fmt::print(status_to_, "\r{}\033[K", text);
     } else {
@@ -169,20 +170,22 @@ class pipe_session {
     std::fflush(status_to_);
   }
 
+  void note_unparsed(std::string_view text) {
+    ++unparsed_;
+    if (!args_.verbose) return;
+    if (live_) fmt::print(status_to_, "\n");
+    fmt::print(stderr, "copyeta: line {}: not a progress line: {}\n", line_number_,
+               text.substr(0, 200));
+  }
+
   void summary_text(bool finished) {
     if (!last_) return;
     // The actual end as a clock time: an estimate with nothing left, observed then.
-    estimate end{};
-    end.state = state::ok;
     fmt::print(stderr, "copyeta: {} {}; last: {}\n",
                finished ? "finished at" : "input ended, not finished, at",
-               format_finish(end, last_wall_, format_options_),
+               format_clock(last_wall_, format_options_),
                format_status(*last_, last_wall_, format_options_));
-    for (const checkpoint& c : checkpoints_) {
-      if (!c.said) continue;
-      fmt::print(stderr, "  at {:>2}%: copyeta said {}\n", static_cast<int>(c.share * 100.0),
-                 format_finish(*c.said, c.wall, format_options_));
-    }
+    checkpoints_.print(stderr, format_options_);
   }
 
   pipe_args args_;
@@ -193,24 +196,26 @@ class pipe_session {
   format_options format_options_;
   std::FILE* status_to_ = stdout;
   bool live_ = false;
+  line_style style_;
+  std::size_t line_number_ = 0;
+  std::size_t unparsed_ = 0;
   std::size_t readings_ = 0;
   std::optional<estimate> last_;
   wall_clock::time_point last_wall_{};
-  std::array<checkpoint, 3> checkpoints_{{{0.25, {}, {}}, {0.5, {}, {}}, {0.75, {}, {}}}};
+  checkpoints checkpoints_;
+  std::chrono::steady_clock::time_point last_print_{};
+  bool printed_any_ = false;
+  bool pending_ = false;  // an update the interval held back
 };
 
 int run_pipe(const pipe_args& args) {
   pipe_session session(args);
 
-  struct sigaction action {};
-  action.sa_handler = on_sigint;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = 0;  // no SA_RESTART: read() returns EINTR so the summary can be printed
-  sigaction(SIGINT, &action, nullptr);
+  catch_sigint();
 
   line_splitter splitter;
   std::array<char, 64 * 1024> buffer{};
-  while (!interrupted) {
+  while (!interrupted()) {
     const ssize_t n = ::read(STDIN_FILENO, buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
@@ -222,11 +227,11 @@ int run_pipe(const pipe_args& args) {
     splitter.append(bytes);
     while (auto line = splitter.next()) session.line(*line);
   }
-  if (!interrupted)
+  if (!interrupted())
     if (auto last = splitter.finish()) session.line(*last);
   if (splitter.dropped() > 0)
     fmt::print(stderr, "copyeta: {} bytes of over-long lines were skipped\n", splitter.dropped());
-  return session.finish(interrupted != 0);
+  return session.finish(interrupted());
 }
 
 }  // namespace
@@ -247,7 +252,18 @@ void register_pipe(CLI::App& app, int& exit_code) {
   cmd->add_flag("--jsonl", args->jsonl, "One JSON object per progress line (contracts.md)");
   cmd->add_option("--level", args->level, "Confidence level of the interval, in (0, 1)")
       ->capture_default_str();
+  cmd->add_option("--interval", args->interval,
+                  "Seconds between status lines when not --jsonl (--jsonl: one per progress line)")
+      ->capture_default_str();
   cmd->add_flag("--24h", args->clock_24h, "Clock times as 15:30 instead of 3:30pm");
+  cmd->add_flag("-v,--verbose", args->verbose,
+                "List the lines that are not progress lines, with their line numbers");
+  cmd->footer(
+      "Examples:\n"
+      "  dd if=disk.img of=/dev/sdb bs=4M status=progress 2>&1 | copyeta pipe --total 32G\n"
+      "  rsync -a --info=progress2 src/ dst/ | copyeta pipe --tee\n"
+      "  pv -n big.iso 2>&1 >/mnt/big.iso | copyeta pipe --jsonl\n"
+      "  qemu-img convert -p a.qcow2 b.raw | copyeta pipe --interval 10 >eta.log");
   cmd->callback([args, &exit_code] { exit_code = run_pipe(*args); });
 }
 

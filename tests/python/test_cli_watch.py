@@ -1,0 +1,259 @@
+"""`copyeta watch`: attached by PID to real dd, cp, rsync and pv processes, and to processes
+staged in a /proc tree of the test's own (--proc-root) for what root cannot meet for real."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+CLI = os.environ.get("COPYETA_CLI")
+MiB = 2**20
+
+pytestmark = pytest.mark.skipif(not CLI, reason="COPYETA_CLI is not set (run under ctest)")
+
+
+def rows(stdout):
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def random_file(path, size):
+    path.write_bytes(os.urandom(size))
+    return path
+
+
+def watch(pid, *args, timeout=60):
+    return subprocess.run([CLI, "watch", str(pid), "--jsonl", "--interval", "0.25", *args],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def wait_for_file(proc_pid, path, timeout=10.0):
+    """Until the process has `path` open (it has started copying); no timing is asserted."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            fds = os.listdir(f"/proc/{proc_pid}/fd")
+            if any(os.path.realpath(f"/proc/{proc_pid}/fd/{fd}") == str(path) for fd in fds):
+                return
+        except FileNotFoundError:
+            pass
+        time.sleep(0.01)
+    raise AssertionError(f"process {proc_pid} never opened {path}")
+
+
+def check_copy(done, pid, comm, source, size):
+    """The amounts, the states, the summary and the exit code of a watched copy that finished."""
+    assert done.returncode == 0, done.stderr
+    out = rows(done.stdout)
+    summary = out.pop()
+    assert summary["event"] == "summary" and summary["pid"] == pid and summary["comm"] == comm
+    assert summary["finished"] is True and summary["state"] == "finished"
+    assert summary["file"] == str(source)
+    assert all(r["pid"] == pid and r["comm"] == comm for r in out)
+    assert [r["done"] for r in out] == sorted(r["done"] for r in out)
+    assert all(r["total"] == size for r in out if r["total"] is not None)
+    assert out[-1]["state"] == "finished" and out[-1]["done"] == size
+    assert f"{comm} {pid} finished at" in done.stderr
+    # A mid-copy estimate within a factor of 3 of the truth (the machine is shared and noisy).
+    end = summary["wall"]
+    mid = [r for r in out if r["state"] == "ok" and 0.3 <= r["done"] / size <= 0.7]
+    assert mid, out
+    for r in mid:
+        truth = end - r["wall"]
+        assert truth / 3 - 0.5 <= r["remaining"] <= truth * 3 + 0.5, (r, end)
+    return out, summary
+
+
+def test_dd_by_pid_reading_a_file_into_a_slow_pipe(tmp_path):
+    source = random_file(tmp_path / "disk.img", 24 * MiB)
+    dd = subprocess.Popen(f"dd if={source} bs=64K 2>/dev/null | pv -qL 8M > {tmp_path}/copy",
+                          shell=True, start_new_session=True)
+    dd_pid = int(subprocess.check_output(["pgrep", "-s", str(dd.pid), "-x", "dd"]).split()[0])
+    wait_for_file(dd_pid, source)
+    done = watch(dd_pid)
+    dd.wait()
+    out, summary = check_copy(done, dd_pid, "dd", source, 24 * MiB)
+    assert out[0]["measure"] == "position" and out[0]["overall"] is False
+    assert (tmp_path / "copy").read_bytes() == source.read_bytes()
+
+
+def test_cp_by_pid(tmp_path):
+    source = random_file(tmp_path / "a.iso", 24 * MiB)
+    cp = subprocess.Popen(f"cp {source} /dev/stdout | pv -qL 8M > {tmp_path}/b.iso", shell=True,
+                          start_new_session=True)
+    cp_pid = int(subprocess.check_output(["pgrep", "-s", str(cp.pid), "-x", "cp"]).split()[0])
+    wait_for_file(cp_pid, source)
+    done = watch(cp_pid)
+    cp.wait()
+    check_copy(done, cp_pid, "cp", source, 24 * MiB)
+
+
+def test_pv_by_pid_rate_limited(tmp_path):
+    source = random_file(tmp_path / "big.bin", 24 * MiB)
+    pv = subprocess.Popen(["pv", "-qL", "8M", str(source)], stdout=subprocess.DEVNULL)
+    wait_for_file(pv.pid, source)
+    done = watch(pv.pid)
+    pv.wait()
+    check_copy(done, pv.pid, "pv", source, 24 * MiB)
+
+
+def test_rsync_of_a_directory_is_followed_overall(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    random_file(src / "a", 12 * MiB)
+    random_file(src / "b", 12 * MiB)
+    rsync = subprocess.Popen(["rsync", "-a", "--bwlimit=8M", f"{src}/", f"{tmp_path}/dst/"])
+    wait_for_file(rsync.pid, src / "a")
+    done = watch(rsync.pid, "--no-flush")
+    rsync.wait()
+    out = rows(done.stdout)
+    summary = out.pop()
+    assert done.returncode == 0, done.stderr
+    # The source directory's size is the total: one estimate for the whole copy, across files.
+    assert all(r["overall"] is True and r["total"] == 24 * MiB for r in out)
+    assert {r["file"] for r in out} >= {str(src / "a"), str(src / "b")}
+    assert summary["finished"] is True
+    assert (tmp_path / "dst" / "b").read_bytes() == (src / "b").read_bytes()
+
+
+def test_auto_finds_a_running_copy(tmp_path):
+    source = random_file(tmp_path / "disk.img", 16 * MiB)
+    dd = subprocess.Popen(f"dd if={source} bs=64K 2>/dev/null | pv -qL 8M >/dev/null",
+                          shell=True, start_new_session=True)
+    dd_pid = int(subprocess.check_output(["pgrep", "-s", str(dd.pid), "-x", "dd"]).split()[0])
+    wait_for_file(dd_pid, source)
+    done = subprocess.run([CLI, "watch", "--auto", "--jsonl", "--interval", "0.25", "--no-flush"],
+                          capture_output=True, text=True, timeout=120)
+    dd.wait()
+    summaries = [r for r in rows(done.stdout) if r.get("event") == "summary"]
+    ours = [s for s in summaries if s["pid"] == dd_pid]
+    assert ours and ours[0]["finished"] is True and ours[0]["file"] == str(source)
+    # pv reads a pipe, not a file: no copy of its own to follow.
+    assert all(s["comm"] != "pv" or s["file"] for s in summaries)
+
+
+def test_sigint_prints_the_summary_and_exits_130(tmp_path):
+    source = random_file(tmp_path / "big.bin", 16 * MiB)
+    pv = subprocess.Popen(["pv", "-qL", "1M", str(source)], stdout=subprocess.DEVNULL)
+    wait_for_file(pv.pid, source)
+    w = subprocess.Popen([CLI, "watch", str(pv.pid), "--jsonl", "--interval", "0.1"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = w.stdout.readline()  # watching has begun
+    assert json.loads(first)["pid"] == pv.pid
+    w.send_signal(signal.SIGINT)
+    out, err = w.communicate(timeout=30)
+    pv.kill()
+    pv.wait()
+    assert w.returncode == 130
+    summary = rows(out)[-1]
+    assert summary["event"] == "summary" and summary["finished"] is False
+    assert "pv" in err and "still running" in err
+
+
+def test_no_such_process():
+    done = subprocess.run([CLI, "watch", "4194304"], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "no process 4194304" in done.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"),
+                    reason="needs root to run copyeta as another user")
+def test_another_users_process_gets_a_clear_message():
+    # copyeta as `nobody`, watching init (root's): the kernel refuses to show its files.
+    done = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                           CLI, "watch", "1"], capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    assert "process 1 belongs to root" in done.stderr
+    assert "run copyeta as that user or as root" in done.stderr
+
+
+def test_usage_errors():
+    assert subprocess.run([CLI, "watch"], capture_output=True).returncode == 2
+    assert subprocess.run([CLI, "watch", "1", "--auto"], capture_output=True).returncode == 2
+    bad = subprocess.run([CLI, "watch", "1", "--interval", "0"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "--interval" in bad.stderr
+    bad = subprocess.run([CLI, "watch", "1", "--total", "lots"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "--total 'lots'" in bad.stderr
+
+
+def test_an_unreadable_proc_is_reported(tmp_path):
+    done = subprocess.run([CLI, "watch", "--auto", "--proc-root", str(tmp_path / "nowhere")],
+                          capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "cannot list processes" in done.stderr and "nowhere" in done.stderr
+
+
+class StagedProc:
+    """A /proc tree with one process reading a file, as the kernel shows it."""
+
+    def __init__(self, root, pid, size, pos, age=10.0):
+        self.root, self.pid = root, pid
+        self.files = root / "files"
+        self.files.mkdir(parents=True)
+        (root / "uptime").write_text("1000.00 1234.00\n")
+        (root / "meminfo").write_text("Dirty: 0 kB\nWriteback: 0 kB\n")
+        self.dir = root / str(pid)
+        (self.dir / "fd").mkdir(parents=True)
+        (self.dir / "fdinfo").mkdir()
+        (self.dir / "comm").write_text("dd\n")
+        (self.dir / "cmdline").write_bytes(b"dd\0if=in.img\0")
+        (self.dir / "status").write_text("Name:\tdd\nUid:\t0\t0\t0\t0\n")
+        self.set_start(1000.0 - age)
+        self.source = self.files / "in.img"
+        with open(self.source, "wb") as f:
+            f.truncate(size)
+        (self.dir / "fd" / "0").symlink_to(self.source)
+        self.set_pos(pos)
+
+    def set_start(self, started):
+        fields = " ".join(["0"] * 18)
+        (self.dir / "stat").write_text(f"{self.pid} (dd) S {fields} {int(started * 100)} 0\n")
+
+    def set_pos(self, pos):
+        (self.dir / "fdinfo" / "0").write_text(f"pos:\t{pos}\nflags:\t0100000\n")
+        (self.dir / "io").write_text(f"rchar: {pos}\nwchar: {pos}\n")
+
+
+def test_a_process_that_exits_midway_ends_with_exit_3(tmp_path):
+    staged = StagedProc(tmp_path / "proc", 4242, size=1000 * MiB, pos=300 * MiB, age=30.0)
+    w = subprocess.Popen([CLI, "watch", "4242", "--jsonl", "--interval", "0.05",
+                          "--proc-root", str(staged.root)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = json.loads(w.stdout.readline())
+    assert first["done"] == 300 * MiB and first["total"] == 1000 * MiB
+    assert first["file"] == str(staged.source) and first["state"] == "ok"
+    shutil.rmtree(staged.dir)  # the process is gone
+    out, err = w.communicate(timeout=30)
+    assert w.returncode == 3
+    summary = rows(out)[-1]
+    assert summary["finished"] is False and summary["reason"] == "the process exited"
+    assert "ended at" in err and "before it finished" in err
+
+
+def test_a_reused_pid_is_not_followed(tmp_path):
+    staged = StagedProc(tmp_path / "proc", 4242, size=1000 * MiB, pos=300 * MiB)
+    w = subprocess.Popen([CLI, "watch", "4242", "--jsonl", "--interval", "0.05",
+                          "--proc-root", str(staged.root)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    w.stdout.readline()
+    staged.set_start(999.0)  # the same PID, a new process
+    out, err = w.communicate(timeout=30)
+    assert w.returncode == 3
+    assert "another process" in rows(out)[-1]["reason"]
+
+
+def test_a_finished_copy_waits_for_its_process_to_exit(tmp_path):
+    staged = StagedProc(tmp_path / "proc", 4242, size=100 * MiB, pos=100 * MiB)
+    w = subprocess.Popen([CLI, "watch", "4242", "--interval", "0.05", "--proc-root",
+                          str(staged.root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, env={**os.environ, "NO_COLOR": "1"})
+    first = w.stdout.readline()
+    assert first.startswith("dd 4242  ") and "100%  finished" in first
+    assert "\033" not in first  # not a terminal: no escape sequences
+    shutil.rmtree(staged.dir)
+    out, err = w.communicate(timeout=30)
+    assert w.returncode == 0
+    assert "dd 4242 finished at" in err
