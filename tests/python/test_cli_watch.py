@@ -125,10 +125,21 @@ def test_auto_finds_a_running_copy(tmp_path):
                           shell=True, start_new_session=True)
     dd_pid = int(subprocess.check_output(["pgrep", "-s", str(dd.pid), "-x", "dd"]).split()[0])
     wait_for_file(dd_pid, source)
-    done = subprocess.run([CLI, "watch", "--auto", "--jsonl", "--interval", "0.25", "--no-flush"],
-                          capture_output=True, text=True, timeout=120)
+    w = subprocess.Popen([CLI, "watch", "--auto", "--jsonl", "--interval", "0.25", "--no-flush"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Other copies on this machine may still run: stop watching once ours is seen finished.
+    seen = []
+    for line in w.stdout:
+        seen.append(line)
+        row = json.loads(line)
+        if row.get("pid") == dd_pid and row["state"] == "finished":
+            break
     dd.wait()
-    summaries = [r for r in rows(done.stdout) if r.get("event") == "summary"]
+    w.send_signal(signal.SIGINT)
+    rest, _ = w.communicate(timeout=30)
+    out = "".join(seen) + rest
+    assert w.returncode in (0, 130)
+    summaries = [r for r in rows(out) if r.get("event") == "summary"]
     ours = [s for s in summaries if s["pid"] == dd_pid]
     assert ours and ours[0]["finished"] is True and ours[0]["file"] == str(source)
     # pv reads a pipe, not a file: no copy of its own to follow.
@@ -189,28 +200,29 @@ def test_an_unreadable_proc_is_reported(tmp_path):
 class StagedProc:
     """A /proc tree with one process reading a file, as the kernel shows it."""
 
-    def __init__(self, root, pid, size, pos, age=10.0):
-        self.root, self.pid = root, pid
+    def __init__(self, root, pid, size, pos, age=10.0, comm="dd", parent=1):
+        self.root, self.pid, self.comm, self.parent = root, pid, comm, parent
         self.files = root / "files"
-        self.files.mkdir(parents=True)
+        self.files.mkdir(parents=True, exist_ok=True)
         (root / "uptime").write_text("1000.00 1234.00\n")
         (root / "meminfo").write_text("Dirty: 0 kB\nWriteback: 0 kB\n")
         self.dir = root / str(pid)
         (self.dir / "fd").mkdir(parents=True)
         (self.dir / "fdinfo").mkdir()
-        (self.dir / "comm").write_text("dd\n")
-        (self.dir / "cmdline").write_bytes(b"dd\0if=in.img\0")
-        (self.dir / "status").write_text("Name:\tdd\nUid:\t0\t0\t0\t0\n")
+        (self.dir / "comm").write_text(f"{comm}\n")
+        (self.dir / "cmdline").write_bytes(comm.encode() + b"\0in.img\0out.img\0")
+        (self.dir / "status").write_text(f"Name:\t{comm}\nUid:\t0\t0\t0\t0\n")
         self.set_start(1000.0 - age)
-        self.source = self.files / "in.img"
+        self.source = self.files / f"in-{pid}.img"
         with open(self.source, "wb") as f:
             f.truncate(size)
         (self.dir / "fd" / "0").symlink_to(self.source)
         self.set_pos(pos)
 
     def set_start(self, started):
-        fields = " ".join(["0"] * 18)
-        (self.dir / "stat").write_text(f"{self.pid} (dd) S {fields} {int(started * 100)} 0\n")
+        fields = " ".join(["0"] * 17)  # fields 5 to 21
+        (self.dir / "stat").write_text(
+            f"{self.pid} ({self.comm}) S {self.parent} {fields} {int(started * 100)} 0\n")
 
     def set_pos(self, pos):
         (self.dir / "fdinfo" / "0").write_text(f"pos:\t{pos}\nflags:\t0100000\n")
@@ -257,3 +269,32 @@ def test_a_finished_copy_waits_for_its_process_to_exit(tmp_path):
     out, err = w.communicate(timeout=30)
     assert w.returncode == 0
     assert "dd 4242 finished at" in err
+
+
+def test_auto_watches_each_copy_once_not_its_helper_processes(tmp_path):
+    # rsync forks a receiver and a generator of the same name: one copy, one line.
+    root = tmp_path / "proc"
+    main = StagedProc(root, 300, size=100 * MiB, pos=50 * MiB, comm="rsync")
+    helper = StagedProc(root, 301, size=100 * MiB, pos=50 * MiB, comm="rsync", parent=300)
+    other = StagedProc(root, 400, size=10 * MiB, pos=1 * MiB, comm="cat")
+    idle = StagedProc(root, 500, size=10 * MiB, pos=0, comm="bash")  # not a copy program
+    w = subprocess.Popen([CLI, "watch", "--auto", "--jsonl", "--interval", "0.05",
+                          "--proc-root", str(root)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = [json.loads(w.stdout.readline()) for _ in range(2)]
+    assert sorted(r["pid"] for r in first) == [300, 400]
+    for staged in (main, helper, other, idle):
+        shutil.rmtree(staged.dir)
+    out, err = w.communicate(timeout=30)
+    summaries = [r for r in rows(out) if r.get("event") == "summary"]
+    assert sorted(s["pid"] for s in summaries) == [300, 400]
+    assert w.returncode == 3  # both vanished midway
+
+
+def test_auto_with_no_copy_running_says_so(tmp_path):
+    root = tmp_path / "proc"
+    StagedProc(root, 500, size=10 * MiB, pos=0, comm="bash")
+    done = subprocess.run([CLI, "watch", "--auto", "--proc-root", str(root)],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 1
+    assert "no copy found" in done.stderr and "rsync" in done.stderr
