@@ -114,6 +114,10 @@ void register_backtest(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "backtest", "Score copyeta and every peer on a folder of finished traces (leave-one-out)");
   cmd->add_option("folder", args->folder, "A folder of trace CSV files")->required();
+  cmd->footer(
+      "Examples:\n"
+      "  copyeta backtest tests/data/traces\n"
+      "  copyeta backtest my-jobs/ --per-trace --model default --model tqdm");
   cmd->add_option("--level", args->level, "Confidence level of the interval, in (0, 1)")
       ->capture_default_str();
   cmd->add_option("--model", args->models,
@@ -130,6 +134,10 @@ void register_calibrate(CLI::App& app, int& exit_code) {
       "calibrate", "Learn the default model's weights and error quantiles from finished traces");
   cmd->add_option("folder", args->folder, "A folder of trace CSV files")->required();
   cmd->add_option("--output,-o", args->output, "Where to write the calibration JSON")->required();
+  cmd->footer(
+      "Examples:\n"
+      "  copyeta calibrate my-finished-jobs/ -o site.json\n"
+      "  copyeta replay trace.csv --calibration site.json");
   cmd->callback([args, &exit_code] { exit_code = run_calibrate(*args); });
 }
 

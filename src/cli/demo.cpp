@@ -182,6 +182,11 @@ int run_demo(const demo_args& args) {
 void register_demo(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<demo_args>();
   CLI::App* cmd = app.add_subcommand("demo", "Replay two real copies and compare with what was said");
+  cmd->footer(
+      "Examples:\n"
+      "  copyeta demo\n"
+      "  copyeta demo --level 0.9 --24h\n"
+      "  copyeta demo --jsonl | head");
   cmd->add_flag("--jsonl", args->jsonl,
                 "Print copyeta's estimates for the rows shown as JSON lines (with a \"trace\" key)");
   cmd->add_option("--level", args->level, "Confidence level of the interval, in (0, 1)")

@@ -12,6 +12,14 @@ int main(int argc, char** argv) {
   CLI::App app{"copyeta: when will this copy finish, and how sure are we?", "copyeta"};
   app.set_version_flag("--version", COPYETA_VERSION_STRING);
   app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  copyeta watch $(pidof dd)                 attach to a running copy\n"
+      "  copyeta watch --auto                      every running cp, dd, rsync, tar, pv, ...\n"
+      "  dd if=a.img of=/dev/sdb status=progress 2>&1 | copyeta pipe --total 32G\n"
+      "  copyeta replay trace.csv --jsonl          a recorded copy, estimate per row\n"
+      "  copyeta demo                              two real copies, and what copyeta said\n"
+      "Each subcommand's --help has more; the manual is docs/copyeta.1.");
 
   int exit_code = copyeta::cli::exit_finished;
   copyeta::cli::register_demo(app, exit_code);

@@ -71,6 +71,11 @@ void register_replay(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "replay", "Replay a recorded trace (CSV: t_seconds,bytes_done,bytes_total) through a model");
   cmd->add_option("trace", args->path, "The trace CSV file, or - for standard input")->required();
+  cmd->footer(
+      "Examples:\n"
+      "  copyeta replay tests/data/traces/dd_progress_psbbn87_120GB_fsync_tail.csv\n"
+      "  copyeta replay trace.csv --jsonl --model tqdm --level 0.9 >estimates.jsonl\n"
+      "  copyeta replay trace.csv --calibration site.json");
   cmd->add_flag("--jsonl", args->jsonl, "One JSON object per input row (contracts.md)");
   cmd->add_option("--level", args->level, "Confidence level of the interval, in (0, 1)")
       ->capture_default_str();
