@@ -6,11 +6,11 @@
 
 namespace copyeta {
 
-COPYETA_INLINE std::vector<replay_row> replay(const trace& input, const monitor_options& options) {
+COPYETA_INLINE void replay(const trace& input, const monitor_options& options,
+                           const std::function<void(std::size_t, const replay_row&)>& each) {
   monitor m(options);
-  std::vector<replay_row> out;
-  out.reserve(input.rows.size());
-  for (const trace_row& row : input.rows) {
+  for (std::size_t i = 0; i < input.rows.size(); ++i) {
+    const trace_row& row = input.rows[i];
     replay_row result;
     if (const auto s = row.to_sample(); s && m.add(*s).accepted()) {
       result.estimate = m.estimate(s->t);
@@ -24,8 +24,14 @@ COPYETA_INLINE std::vector<replay_row> replay(const trace& input, const monitor_
       result.error = s ? fmt::format("{}:{}: {}", input.name, row.line, to_string(result.reason))
                        : row.error;
     }
-    out.push_back(std::move(result));
+    each(i, result);
   }
+}
+
+COPYETA_INLINE std::vector<replay_row> replay(const trace& input, const monitor_options& options) {
+  std::vector<replay_row> out;
+  out.reserve(input.rows.size());
+  replay(input, options, [&out](std::size_t, const replay_row& row) { out.push_back(row); });
   return out;
 }
 

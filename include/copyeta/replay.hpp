@@ -7,6 +7,7 @@
 #include <copyeta/monitor.hpp>
 #include <copyeta/trace.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ struct replay_row {
 // row. Rows the reader or the input policy rejected come back with state `rejected`, a reason,
 // and whatever fields did parse; they do not disturb the estimator. Exactly one result per row.
 std::vector<replay_row> replay(const trace& input, const monitor_options& options = {});
+// The same, handing each row's result to `each(index, row)` as it comes instead of keeping them
+// all: for callers that write results straight into their own columns (Python's replay).
+void replay(const trace& input, const monitor_options& options,
+            const std::function<void(std::size_t, const replay_row&)>& each);
 
 }  // namespace copyeta
 
