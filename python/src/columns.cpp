@@ -93,4 +93,12 @@ trace to_trace(std::string name, const py::array_t<double, py::array::forcecast>
 }
 
 
+const trace& as_trace(const py::handle& item) {
+  if (py::isinstance<trace>(item)) return item.cast<const trace&>();
+  if (py::hasattr(item, "_core") && py::isinstance<trace>(item.attr("_core")))
+    return item.attr("_core").cast<const trace&>();
+  throw py::type_error(fmt::format("expected a copyeta.Trace, got {}",
+                                   py::repr(item).cast<std::string>()));
+}
+
 }  // namespace copyeta::python

@@ -17,4 +17,8 @@ namespace copyeta::python {
 trace to_trace(std::string name, const pybind11::array_t<double, pybind11::array::forcecast>& t,
                const pybind11::object& done, const pybind11::object& total);
 
+// The C++ trace inside a copyeta.Trace (its `_core` attribute), or a _core._Trace itself.
+// Raises TypeError for anything else.
+const trace& as_trace(const pybind11::handle& item);
+
 }  // namespace copyeta::python

@@ -23,15 +23,20 @@ void register_calibration(py::module_& m) {
       "finished jobs. The JSON is the one the C++ library and the CLI read.")
       .def(py::init<>(), "Knows nothing yet: equal weights, standard normal errors.")
       .def_static(
-          "_fit",
-          [](const std::vector<trace>& jobs) {
+          "fit",
+          [](const py::iterable& traces) {
+            std::vector<trace> jobs;
+            for (const py::handle item : traces) jobs.push_back(as_trace(item));
             py::gil_scoped_release release;
             return std::make_shared<calibration>(calibration::fit(jobs));
           },
-          py::arg("traces"))
+          py::arg("traces"),
+          "Learns weights, then error quantiles, from finished traces (copyeta.Trace); traces "
+          "that cannot be scored are skipped.")
       .def(
-          "_update",
-          [](calibration& self, const trace& job) {
+          "update",
+          [](calibration& self, const py::handle& item) {
+            const trace& job = as_trace(item);
             std::string why;
             const auto scored = prepare_scoring(job, &why);
             if (!scored)
@@ -39,7 +44,9 @@ void register_calibration(py::module_& m) {
             py::gil_scoped_release release;
             self.update(*scored);
           },
-          py::arg("trace"))
+          py::arg("trace"),
+          "Adds one more finished trace (the weights stay; their loss table learns). Raises "
+          "ValueError for a trace that cannot be scored.")
       .def_static("builtin", [] { return std::make_shared<calibration>(calibration::builtin()); },
                   "The calibration copyeta ships, learned from its traces.")
       .def("save", &calibration::save, py::arg("path"),
