@@ -185,7 +185,7 @@ void register_demo(CLI::App& app, int& exit_code) {
   cmd->footer(
       "Examples:\n"
       "  copyeta demo\n"
-      "  copyeta demo --level 0.9 --24h\n"
+      "  copyeta demo --level 0.9\n"
       "  copyeta demo --jsonl | head");
   cmd->add_flag("--jsonl", args->jsonl,
                 "Print copyeta's estimates for the rows shown as JSON lines (with a \"trace\" key)");
