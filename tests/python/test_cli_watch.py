@@ -298,3 +298,30 @@ def test_auto_with_no_copy_running_says_so(tmp_path):
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 1
     assert "no copy found" in done.stderr and "rsync" in done.stderr
+
+
+def test_flushing_comes_before_finished(tmp_path):
+    # dd read everything and sits in fsync while the kernel writes 400 MB back.
+    staged = StagedProc(tmp_path / "proc", 4242, size=1000 * MiB, pos=1000 * MiB, age=100.0)
+    target = staged.files / "out.img"
+    target.write_bytes(b"")
+    (staged.dir / "fd" / "1").symlink_to(target)
+    (staged.dir / "fdinfo" / "1").write_text("pos:\t0\nflags:\t0100001\n")
+    (staged.root / "meminfo").write_text("Dirty: 400000 kB\nWriteback: 9600 kB\n")
+    w = subprocess.Popen([CLI, "watch", "4242", "--jsonl", "--interval", "0.05",
+                          "--proc-root", str(staged.root)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = json.loads(w.stdout.readline())
+    assert first["state"] == "flushing" and first["unflushed"] == 409600 * 1024
+    assert first["done"] == first["total"] == 1000 * MiB
+    assert 0 < first["lo"] <= first["remaining"] <= first["hi"]
+    (staged.root / "meminfo").write_text("Dirty: 1000 kB\nWriteback: 0 kB\n")
+    for line in w.stdout:
+        if json.loads(line)["state"] == "finished":
+            break
+    shutil.rmtree(staged.dir)  # dd returns
+    out, err = w.communicate(timeout=30)
+    summary = rows(out)[-1]
+    assert w.returncode == 0, err
+    assert summary["finished"] is True and summary["flush_observed"] is True
+    assert "its data flushed to disk" in err
