@@ -138,3 +138,33 @@ def test_rsync_progress2_is_followed_to_its_end(tmp_path):
     assert summary["format"] == "rsync" and summary["finished"] is True
     assert out[-1]["done"] == 20_000_000 and out[-1]["state"] == "finished"
     assert (tmp_path / "dst.bin").read_bytes() == (src / "a.bin").read_bytes()
+
+
+def test_verbose_lists_the_lines_that_are_not_progress_lines():
+    text = (FORMATS / "dd_status_progress_1.txt").read_bytes()
+    lines = text.splitlines()
+    noisy = b"\n".join(lines[:2] + [b"dd: warning: partial read", b"\x00\x01garbage"] + lines[2:])
+    quiet = pipe(noisy, "--jsonl", "--total", "120036786176")
+    verbose = pipe(noisy, "--jsonl", "--total", "120036786176", "--verbose")
+    skipped = [line for line in verbose.stderr.decode().splitlines() if "not a progress line" in line]
+    # The two inserted lines, by number, and the format file's own comment line(s).
+    assert any("dd: warning: partial read" in line for line in skipped)
+    assert any(f"line {noisy.splitlines().index(b'dd: warning: partial read') + 1}:" in line
+               for line in skipped)
+    assert "not a progress line" not in quiet.stderr.decode()
+    assert "--verbose lists them" in quiet.stderr.decode()
+    # Listing them changes nothing else.
+    assert [r.get("done") for r in rows(quiet.stdout)] == [r.get("done") for r in rows(verbose.stdout)]
+
+
+def test_plain_lines_come_once_per_interval_and_the_last_is_never_lost():
+    text = (FORMATS / "dd_status_progress_1.txt").read_bytes()
+    every = pipe(text, "--total", "120036786176", "--interval", "0")
+    sparse = pipe(text, "--total", "120036786176", "--interval", "3600")
+    every_lines = every.stdout.decode().splitlines()
+    sparse_lines = sparse.stdout.decode().splitlines()
+    assert len(every_lines) == len(rows(pipe(text, "--jsonl", "--total", "120036786176").stdout)) - 1
+    # Within one interval: the first update, then the latest one at the end.
+    assert len(sparse_lines) == 2
+    assert sparse_lines[0] == every_lines[0] and sparse_lines[-1] == every_lines[-1]
+    assert "\033" not in every.stdout.decode()  # not a terminal: plain text

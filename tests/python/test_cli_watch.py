@@ -80,6 +80,35 @@ def test_dd_by_pid_reading_a_file_into_a_slow_pipe(tmp_path):
     assert (tmp_path / "copy").read_bytes() == source.read_bytes()
 
 
+def loop_device(backing):
+    """A loop device over `backing`, or None where the machine does not allow one."""
+    if os.geteuid() != 0 or not shutil.which("losetup"):
+        return None
+    made = subprocess.run(["losetup", "-f", "--show", str(backing)], capture_output=True,
+                          text=True)
+    return made.stdout.strip() if made.returncode == 0 else None
+
+
+def test_a_block_device_is_sized_with_blkgetsize64(tmp_path):
+    backing = random_file(tmp_path / "disk", 16 * MiB)
+    device = loop_device(backing)
+    if not device:
+        pytest.skip("no loop device here")
+    try:
+        dd = subprocess.Popen(f"dd if={device} bs=64K 2>/dev/null | pv -qL 8M >/dev/null",
+                              shell=True, start_new_session=True)
+        dd_pid = int(subprocess.check_output(["pgrep", "-s", str(dd.pid), "-x", "dd"]).split()[0])
+        wait_for_file(dd_pid, Path(device))
+        done = watch(dd_pid)
+        dd.wait()
+    finally:
+        subprocess.run(["losetup", "-d", device])
+    out = rows(done.stdout)
+    # st_size of a block device is 0: the size came from the BLKGETSIZE64 ioctl.
+    assert out[0]["file"] == device and out[0]["total"] == 16 * MiB
+    assert done.returncode == 0 and out[-1]["finished"] is True
+
+
 def test_cp_by_pid(tmp_path):
     source = random_file(tmp_path / "a.iso", 24 * MiB)
     cp = subprocess.Popen(f"cp {source} /dev/stdout | pv -qL 8M > {tmp_path}/b.iso", shell=True,
