@@ -42,6 +42,8 @@
 #include <copyeta/parsers/s3p-inl.hpp>
 #include <copyeta/parsers/tqdm-inl.hpp>
 #include <copyeta/parsers/wget-inl.hpp>
+#include <copyeta/parsers/zfs_send-inl.hpp>
+#include <copyeta/parsers/zuluscsi-inl.hpp>
 #include <copyeta/progress_line-inl.hpp>
 #include <copyeta/replay-inl.hpp>
 #include <copyeta/scoring-inl.hpp>

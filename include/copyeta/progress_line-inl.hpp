@@ -30,6 +30,8 @@ std::unique_ptr<line_parser> make_rsync_parser();
 std::unique_ptr<line_parser> make_s3p_parser();
 std::unique_ptr<line_parser> make_tqdm_parser();
 std::unique_ptr<line_parser> make_wget_parser();
+std::unique_ptr<line_parser> make_zfs_send_parser();
+std::unique_ptr<line_parser> make_zuluscsi_parser();
 }  // namespace parsers
 
 namespace detail {
@@ -59,6 +61,8 @@ inline const std::vector<progress_format_entry>& progress_format_table() {
     {"aws_s3", parsers::make_aws_s3_parser},
     {"s3p", parsers::make_s3p_parser},
     {"proxcenter", parsers::make_proxcenter_parser},
+    {"zfs_send", parsers::make_zfs_send_parser},
+    {"zuluscsi", parsers::make_zuluscsi_parser},
     {"tqdm", parsers::make_tqdm_parser},
     {"pv", parsers::make_pv_parser},
     {"generic", parsers::make_generic_parser}};
@@ -189,3 +193,5 @@ COPYETA_INLINE std::optional<std::string> line_splitter::finish() {
 #include <copyeta/parsers/s3p.hpp>
 #include <copyeta/parsers/tqdm.hpp>
 #include <copyeta/parsers/wget.hpp>
+#include <copyeta/parsers/zfs_send.hpp>
+#include <copyeta/parsers/zuluscsi.hpp>

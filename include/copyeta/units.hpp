@@ -34,7 +34,8 @@ std::optional<amount> parse_size(std::string_view text,
                                  unit_convention convention = unit_convention::command_line);
 
 // "0:02:50", "2:50", "1:02:03:04" (days), "11m49s", "1h2m3s", "19.8s", "3058 s", "5d 03h" (curl's
-// "117d 05h" style): seconds, or nullopt.
+// "117d 05h" style), "42" (a bare number is seconds): seconds, or nullopt. The grammar is
+// detail::text::duration's, which the tool parsers share.
 std::optional<double> parse_duration(std::string_view text);
 
 

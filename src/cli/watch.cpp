@@ -96,6 +96,7 @@ class watch_session {
       throw options_error(fmt::format(
           "[copyeta.options] --interval {} is not a time in seconds above 0", args.interval));
     options_.level = args.level;
+    options_.finish_window = args.interval;
     if (!args.total.empty()) {
       options_.total = parse_size(args.total);
       if (!options_.total)
@@ -137,9 +138,8 @@ class watch_session {
       for (watched& w : targets_) {
         if (w.target->ended()) continue;
         const estimate& e = w.target->observe(t);
-        w.said.record(w.before, e, wall_clock::now());
+        w.said.record(w.before, e, wall_at(e.t));
         w.before = e;
-        w.wall = wall_clock::now();
       }
       if (print_now) {
         print_all();
@@ -165,8 +165,14 @@ class watch_session {
     std::unique_ptr<watch_target> target;
     checkpoints said;
     std::optional<estimate> before;
-    wall_clock::time_point wall{};
   };
+
+  // The Unix time of an observation at `t`: t runs on the monotonic clock from the start, so a
+  // jump of the system clock while watching moves no estimate.
+  wall_clock::time_point wall_at(double t) const {
+    return start_wall_ +
+           std::chrono::duration_cast<wall_clock::duration>(std::chrono::duration<double>(t));
+  }
 
   double now() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -175,7 +181,6 @@ class watch_session {
   void add(std::unique_ptr<watch_target> target) {
     watched w;
     w.before = target->last();
-    w.wall = wall_clock::now();
     w.target = std::move(target);
     targets_.push_back(std::move(w));
   }
@@ -228,7 +233,7 @@ class watch_session {
   nlohmann::ordered_json target_json(const watched& w) const {
     const watch_target& target = *w.target;
     auto j = estimate_json(target.last());
-    j["wall"] = unix_seconds(w.wall);
+    j["wall"] = unix_seconds(wall_at(target.last().t));
     j["pid"] = target.pid();
     j["file"] = target.file().empty() ? nlohmann::ordered_json(nullptr)
                                       : nlohmann::ordered_json(target.file());
@@ -244,7 +249,7 @@ class watch_session {
     std::string file = target.file();
     if (file.size() > 40) file = "…" + file.substr(file.size() - 39);
     return fmt::format("{} {}{}{}  {}", target.comm(), target.pid(), file.empty() ? "" : "  ",
-                       file, status_line(target.last(), w.wall, format_options_, style_));
+                       file, status_line(target.last(), wall_at(target.last().t), format_options_, style_));
   }
 
   void print_all() {
@@ -272,11 +277,9 @@ class watch_session {
     for (const watched& w : targets_) {
       const watch_target& target = *w.target;
       all_finished = all_finished && target.finished();
-      const auto end_wall =
-          target.end_t() ? std::optional<wall_clock::time_point>(
-                               start_wall_ + std::chrono::duration_cast<wall_clock::duration>(
-                                                 std::chrono::duration<double>(*target.end_t())))
-                         : std::nullopt;
+      const auto end_wall = target.end_t()
+                                ? std::optional<wall_clock::time_point>(wall_at(*target.end_t()))
+                                : std::nullopt;
       if (args_.jsonl) {
         nlohmann::ordered_json j;
         j["event"] = "summary";
@@ -307,7 +310,7 @@ class watch_session {
     const std::string who = fmt::format("{} {}", target.comm(), target.pid());
     if (!end_wall) {
       fmt::print(stderr, "copyeta: {} still running; last: {}\n", who,
-                 format_status(target.last(), w.wall, format_options_));
+                 format_status(target.last(), wall_at(target.last().t), format_options_));
     } else if (target.finished()) {
       fmt::print(stderr, "copyeta: {} finished at {}{}{}\n", who,
                  format_clock(*end_wall, format_options_),
@@ -318,7 +321,7 @@ class watch_session {
     } else {
       fmt::print(stderr, "copyeta: {} ended at {} before it finished ({}); last: {}\n", who,
                  format_clock(*end_wall, format_options_), target.end_reason(),
-                 format_status(target.last(), w.wall, format_options_));
+                 format_status(target.last(), wall_at(target.last().t), format_options_));
     }
     w.said.print(stderr, format_options_);
   }

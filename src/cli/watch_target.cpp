@@ -62,6 +62,9 @@ void watch_options::validate() const {
   if (!(flush_patience > 0.0) || !std::isfinite(flush_patience))
     throw options_error(
         fmt::format("[copyeta.options] flush_patience = {} is not a positive time", flush_patience));
+  if (!(finish_window >= 0.0) || !std::isfinite(finish_window))
+    throw options_error(
+        fmt::format("[copyeta.options] finish_window = {} is not a time", finish_window));
 }
 
 std::string_view to_string(measure m) noexcept {
@@ -319,7 +322,7 @@ void watch_target::process_ended(double t, std::string reason, std::optional<int
     finished_ = finish_observed_ = true;
     if (last_.total) last_.done = std::max(last_.done, *last_.total);
   } else if (!finished_ && !status && last_.has_remaining() && last_.state != state::finished &&
-             t - last_alive_t_ >= last_.lo) {
+             last_.lo <= std::max(t - last_alive_t_, options_.finish_window)) {
     // It exited between two looks, when it was due to finish: presumed done, and said so.
     finished_ = true;
     finish_observed_ = false;

@@ -50,6 +50,10 @@ struct watch_options {
   std::uint64_t flush_threshold = std::uint64_t{32} << 20;
   // A flush that has not fallen for this many seconds is left: someone else is writing.
   double flush_patience = 60.0;
+  // A process seen gone, unseen exiting, is presumed to have finished when its finish was due
+  // by then, or was due within this many seconds (the watch interval): looks come faster near
+  // the end, faster than the interval's low end can promise the finish.
+  double finish_window = 1.0;
 
   void validate() const;  // throws options_error
 };

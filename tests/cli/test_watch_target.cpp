@@ -303,6 +303,39 @@ TEST(watch_target, an_exit_when_the_finish_was_due_is_a_presumed_finish) {
   EXPECT_EQ(target.last().state, state::finished);
 }
 
+TEST(watch_target, an_exit_right_after_a_quick_look_near_the_end_is_a_presumed_finish) {
+  // Looks come every 50 ms near the end, so the exit is seen sooner than the interval's low end.
+  dd_copy copy(900 * MB, 90.0);
+  const procfs proc(copy.staged.root());
+  watch_target target(proc, dd_copy::pid, {}, 0.0);
+  for (int second = 1; second <= 9; ++second) {
+    copy.at((900 + 10 * static_cast<std::uint64_t>(second)) * MB);
+    target.observe(second);
+  }
+  copy.at(999 * MB);
+  target.observe(9.9);
+  copy.staged.remove_process(dd_copy::pid);
+  target.observe(9.95);
+  EXPECT_TRUE(target.finished());
+  EXPECT_FALSE(target.finish_observed());
+}
+
+TEST(watch_target, an_exit_long_before_the_finish_is_never_presumed_one) {
+  dd_copy copy(900 * MB, 90.0);
+  const procfs proc(copy.staged.root());
+  watch_options options;
+  options.finish_window = 1.0;
+  watch_target target(proc, dd_copy::pid, options, 0.0);
+  for (int second = 1; second <= 5; ++second) {
+    copy.at((900 + 10 * static_cast<std::uint64_t>(second)) * MB);
+    target.observe(second);
+  }
+  ASSERT_GT(target.last().lo, 2.0);  // 50 MB left at 10 MB/s
+  copy.staged.remove_process(dd_copy::pid);
+  target.observe(6);
+  EXPECT_FALSE(target.finished());
+}
+
 TEST(watch_target, preads_are_followed_through_the_read_counter) {
   // qemu-img convert: pos stays 0, rchar grows.
   fake_proc staged;

@@ -206,7 +206,8 @@ TEST(progress_formats, any_cut_of_any_line_is_safe) {
   for (const std::string file : {"curl_progress_meter_3", "curl_progress_meter_4", "dd_status_progress_1",
                                  "dd_status_progress_4", "pv_default_2", "pv_default_3",
                                  "rsync_info_progress2_1", "rsync_progress_2", "tqdm_2", "wget_bar_1",
-                                 "wget_dot_3", "rclone_stats_2", "ddrescue_1"}) {
+                                 "wget_dot_3", "rclone_stats_2", "ddrescue_1",
+                                 "zfs_send_verbose_1", "zuluscsi_initiator_1"}) {
     line_splitter s;
     s.append(read_file(dir + file + ".txt"));
     while (auto line = s.next())
@@ -246,7 +247,8 @@ TEST(progress_detector, finds_each_format_files_tool) {
       {"ghost_status_1", "ghost"},          {"ovirt_img_json_1", "ovirt_img"},
       {"etcher_log_1", "etcher"},           {"nx_migrator_1", "nx_migrator"},
       {"aws_s3_cp_1", "aws_s3"},            {"s3p_1", "s3p"},
-      {"proxcenter_json_1", "proxcenter"},  {"tqdm_1", "tqdm"}};
+      {"proxcenter_json_1", "proxcenter"},  {"tqdm_1", "tqdm"},
+      {"zfs_send_verbose_1", "zfs_send"},   {"zuluscsi_initiator_1", "zuluscsi"}};
   for (const auto& [file, format] : cases) {
     copyeta::progress_detector detector;
     copyeta::line_splitter lines;

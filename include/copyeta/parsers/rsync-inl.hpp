@@ -1,7 +1,10 @@
 #pragma once
 
 #include <copyeta/parsers/rsync.hpp>
+#include <copyeta/parsers/scan.hpp>
 #include <copyeta/units.hpp>
+
+#include <algorithm>
 
 namespace copyeta::parsers {
 
@@ -13,6 +16,14 @@ inline std::optional<unsigned> whole_percent(std::string_view word) noexcept {
   const auto value = detail::text::plain_integer(word.substr(0, word.size() - 1));
   if (!value || *value > 100) return std::nullopt;
   return static_cast<unsigned>(*value);
+}
+
+// The least total that `done` at a truncated percent allows: the true percent lies in [p, p + 1),
+// so the total is above done * 100 / (p + 1); exactly done at 100%.
+inline std::optional<amount> least_total(amount done, unsigned percent) noexcept {
+  if (percent == 100) return done;
+  if (done > ~amount{0} / 100) return std::nullopt;
+  return done * 100 / (percent + 1);
 }
 
 // "h:mm:ss" (rsync always prints hours); "??:??:??" when unknown.
@@ -48,9 +59,29 @@ COPYETA_INLINE std::optional<progress_reading> rsync_parser::feed(std::string_vi
   r.total = detail::total_from_percent(*done, *percent);
   const auto clock = parse_duration(w[3]);  // nullopt for "??:??:??"
   if (!ends_file)
-    r.tool_eta = clock;
+    r.tool_eta = clock;  // per-file mode: the file's, so the time to the total below
   else if (*percent < 100)
     r.t = clock;  // progress2: elapsed since the transfer started
+
+  // Files are added up in per-file mode only (see rsync.hpp).
+  if (ends_file && *percent < 100 && s_.kind == mode::unknown) s_.kind = mode::progress2;
+  if (s_.kind == mode::progress2) return r;
+  const bool file_done = ends_file && *percent == 100;
+  const auto completed = file_done ? scan::sum(s_.completed, *done) : s_.completed;
+  if (!completed) return std::nullopt;
+  if (s_.kind == mode::unknown && s_.ended && *done < *s_.ended) s_.kind = mode::per_file;
+  if (s_.kind == mode::per_file) {
+    r.done = scan::sum(s_.completed, *done);
+    if (!r.done) return std::nullopt;
+    // Lower bounds only, so that the largest one so far is still below the copy's total.
+    r.total.reset();
+    if (const auto file_total = rsync_detail::least_total(*done, *percent))
+      if (const auto sum = scan::sum(s_.completed, *file_total))
+        r.total = std::max(*sum, s_.max_total);
+    if (r.total) s_.max_total = *r.total;
+  }
+  s_.completed = *completed;
+  s_.ended = file_done ? done : std::nullopt;
   return r;
 }
 

@@ -168,6 +168,12 @@ inline std::optional<long double> read_unit(std::string_view s, std::size_t& pos
   return 1.0L;
 }
 
+// a + b for counts that parsers add up (files, snapshots); nullopt past 2^64 - 1.
+inline std::optional<amount> sum(amount a, amount b) noexcept {
+  if (a > ~amount{0} - b) return std::nullopt;
+  return a + b;
+}
+
 // A size with the resolution of its display (one unit of its last printed digit, in bytes).
 struct size_reading {
   amount value = 0;
@@ -187,58 +193,11 @@ inline std::optional<size_reading> read_size(std::string_view s, std::size_t& po
   return size_reading{*v, *mult / std::pow(10.0L, static_cast<long double>(n->decimals))};
 }
 
-// Durations as tools print them: "19.8s", "13h15m17.2s", "19h  7m 58s", "1m 5s", "5 sec",
-// "1s 6ms", "2d3h", "0:02:50", "05:31". nullopt for "N/A", "-", "n/a" and anything else.
-// With `bare_seconds`, a lone unitless number is seconds ("duration 7750").
+// Durations as tools print them (detail::text::duration): "19.8s", "13h15m17.2s", "19h  7m 58s",
+// "5 sec", "1s 6ms", "2d3h", "0:02:50", "05:31". With `bare_seconds`, a lone unitless number is
+// seconds ("duration 7750"); without, a lone number is not a duration.
 inline std::optional<double> duration(std::string_view text, bool bare_seconds = false) noexcept {
-  const std::string_view s = trim(text);
-  if (s.empty()) return std::nullopt;
-  // Clock form: [[d:]h:]m:s
-  if (s.find(':') != std::string_view::npos) {
-    long double parts[4] = {0, 0, 0, 0};
-    int count = 0;
-    std::size_t pos = 0;
-    for (;;) {
-      const auto n = read_number(s, pos);
-      if (!n || count == 4) return std::nullopt;
-      parts[count++] = n->value();
-      if (pos == s.size()) break;
-      if (s[pos] != ':') return std::nullopt;
-      ++pos;
-    }
-    if (count < 2) return std::nullopt;
-    static const long double scale[4] = {1, 60, 3600, 86400};
-    long double total = 0;
-    for (int k = 0; k < count; ++k) total += parts[count - 1 - k] * scale[k];
-    return static_cast<double>(total);
-  }
-  std::size_t pos = 0;
-  long double total = 0;
-  int fields = 0;
-  while (pos < s.size()) {
-    skip_spaces(s, pos);
-    if (pos == s.size()) break;
-    const auto n = read_number(s, pos);
-    if (!n) return std::nullopt;
-    skip_spaces(s, pos);
-    std::size_t e = pos;
-    while (e < s.size() && is_alpha(s[e])) ++e;
-    const std::string_view unit = s.substr(pos, e - pos);
-    long double scale = 0;
-    if (unit.empty() && bare_seconds && fields == 0 && e == s.size()) scale = 1;
-    else if (unit == "ms") scale = 0.001L;
-    else if (unit == "s" || unit == "sec" || unit == "secs" || unit == "seconds") scale = 1;
-    else if (unit == "m" || unit == "min" || unit == "mins") scale = 60;
-    else if (unit == "h" || unit == "hr" || unit == "hrs") scale = 3600;
-    else if (unit == "d") scale = 86400;
-    else if (unit == "w") scale = 604800;
-    else return std::nullopt;
-    total += n->value() * scale;
-    ++fields;
-    pos = e;
-  }
-  if (fields == 0) return std::nullopt;
-  return static_cast<double>(total);
+  return detail::text::duration(text, bare_seconds);
 }
 
 // Reads a duration token starting at `pos`: the longest run of number+unit groups (stops at
