@@ -34,6 +34,13 @@ struct dd_copy {
     staged.resize_file(out, done);
     staged.set_io(pid, done + 10000, done);
   }
+  // One look a second for `seconds` seconds, copying `mb_per_second` from `from_mb` on.
+  void run(watch_target& target, std::uint64_t from_mb, std::uint64_t mb_per_second, int seconds) {
+    for (int second = 1; second <= seconds; ++second) {
+      at((from_mb + mb_per_second * static_cast<std::uint64_t>(second)) * MB);
+      target.observe(second);
+    }
+  }
 };
 
 TEST(watch_target, follows_the_source_file_and_starts_from_the_process_start) {
@@ -55,10 +62,7 @@ TEST(watch_target, follows_the_source_file_and_starts_from_the_process_start) {
   EXPECT_NEAR(first.remaining, 70.0, 17.5);
   EXPECT_LE(first.lo, 70.0);
   EXPECT_GE(first.hi, 70.0);
-  for (int second = 1; second <= 10; ++second) {
-    copy.at((300 + 10 * static_cast<std::uint64_t>(second)) * MB);
-    target.observe(second);
-  }
+  copy.run(target, 300, 10, 10);
   // 600 MB left at 10 MB/s.
   const estimate& e = target.last();
   EXPECT_EQ(e.state, state::ok);
@@ -76,10 +80,7 @@ TEST(watch_target, never_takes_the_attach_as_the_start) {
   EXPECT_EQ(target.last().state, state::warming_up);
   EXPECT_EQ(target.last().done, 300 * MB);
   // A rate comes from what copyeta sees, not from 300 MB in 0 s.
-  for (int second = 1; second <= 10; ++second) {
-    copy.at((300 + 20 * static_cast<std::uint64_t>(second)) * MB);
-    target.observe(second);
-  }
+  copy.run(target, 300, 20, 10);
   EXPECT_EQ(target.last().state, state::ok);
   EXPECT_NEAR(target.last().remaining, 25.0, 3.0);  // 500 MB at 20 MB/s
 }
@@ -206,10 +207,7 @@ TEST(watch_target, process_gone_midway_is_not_a_finish) {
   dd_copy copy(300 * MB, 30.0);
   const procfs proc(copy.staged.root());
   watch_target target(proc, dd_copy::pid, {}, 0.0);
-  for (int second = 1; second <= 5; ++second) {
-    copy.at((300 + 10 * static_cast<std::uint64_t>(second)) * MB);
-    target.observe(second);
-  }
+  copy.run(target, 300, 10, 5);
   copy.staged.remove_process(dd_copy::pid);
   target.observe(6);
   EXPECT_TRUE(target.ended());
@@ -290,10 +288,7 @@ TEST(watch_target, an_exit_when_the_finish_was_due_is_a_presumed_finish) {
   dd_copy copy(900 * MB, 90.0);
   const procfs proc(copy.staged.root());
   watch_target target(proc, dd_copy::pid, {}, 0.0);
-  for (int second = 1; second <= 9; ++second) {
-    copy.at((900 + 10 * static_cast<std::uint64_t>(second)) * MB);
-    target.observe(second);
-  }
+  copy.run(target, 900, 10, 9);
   ASSERT_LT(target.last().lo, 2.0);  // 10 MB left at 10 MB/s
   copy.staged.remove_process(dd_copy::pid);
   target.observe(11);
@@ -308,10 +303,7 @@ TEST(watch_target, an_exit_right_after_a_quick_look_near_the_end_is_a_presumed_f
   dd_copy copy(900 * MB, 90.0);
   const procfs proc(copy.staged.root());
   watch_target target(proc, dd_copy::pid, {}, 0.0);
-  for (int second = 1; second <= 9; ++second) {
-    copy.at((900 + 10 * static_cast<std::uint64_t>(second)) * MB);
-    target.observe(second);
-  }
+  copy.run(target, 900, 10, 9);
   copy.at(999 * MB);
   target.observe(9.9);
   copy.staged.remove_process(dd_copy::pid);
@@ -326,10 +318,7 @@ TEST(watch_target, an_exit_long_before_the_finish_is_never_presumed_one) {
   watch_options options;
   options.finish_window = 1.0;
   watch_target target(proc, dd_copy::pid, options, 0.0);
-  for (int second = 1; second <= 5; ++second) {
-    copy.at((900 + 10 * static_cast<std::uint64_t>(second)) * MB);
-    target.observe(second);
-  }
+  copy.run(target, 900, 10, 5);
   ASSERT_GT(target.last().lo, 2.0);  // 50 MB left at 10 MB/s
   copy.staged.remove_process(dd_copy::pid);
   target.observe(6);

@@ -44,6 +44,15 @@ def wait_for_file(proc_pid, path, timeout=10.0):
     raise AssertionError(f"process {proc_pid} never opened {path}")
 
 
+def start_pipeline(command, tool, source):
+    """Starts a shell pipeline and returns it with the PID of its `tool`, once that has `source`
+    open."""
+    pipeline = subprocess.Popen(command, shell=True, start_new_session=True)
+    pid = int(subprocess.check_output(["pgrep", "-s", str(pipeline.pid), "-x", tool]).split()[0])
+    wait_for_file(pid, source)
+    return pipeline, pid
+
+
 def check_copy(done, pid, comm, source, size):
     """The amounts, the states, the summary and the exit code of a watched copy that finished."""
     assert done.returncode == 0, done.stderr
@@ -69,10 +78,8 @@ def check_copy(done, pid, comm, source, size):
 
 def test_dd_by_pid_reading_a_file_into_a_slow_pipe(tmp_path):
     source = random_file(tmp_path / "disk.img", 24 * MiB)
-    dd = subprocess.Popen(f"dd if={source} bs=64K 2>/dev/null | pv -qL 8M > {tmp_path}/copy",
-                          shell=True, start_new_session=True)
-    dd_pid = int(subprocess.check_output(["pgrep", "-s", str(dd.pid), "-x", "dd"]).split()[0])
-    wait_for_file(dd_pid, source)
+    dd, dd_pid = start_pipeline(f"dd if={source} bs=64K 2>/dev/null | pv -qL 8M > {tmp_path}/copy",
+                                "dd", source)
     done = watch(dd_pid)
     dd.wait()
     out, summary = check_copy(done, dd_pid, "dd", source, 24 * MiB)
@@ -95,10 +102,8 @@ def test_a_block_device_is_sized_with_blkgetsize64(tmp_path):
     if not device:
         pytest.skip("no loop device here")
     try:
-        dd = subprocess.Popen(f"dd if={device} bs=64K 2>/dev/null | pv -qL 8M >/dev/null",
-                              shell=True, start_new_session=True)
-        dd_pid = int(subprocess.check_output(["pgrep", "-s", str(dd.pid), "-x", "dd"]).split()[0])
-        wait_for_file(dd_pid, Path(device))
+        dd, dd_pid = start_pipeline(f"dd if={device} bs=64K 2>/dev/null | pv -qL 8M >/dev/null",
+                                    "dd", Path(device))
         done = watch(dd_pid)
         dd.wait()
     finally:
@@ -111,10 +116,8 @@ def test_a_block_device_is_sized_with_blkgetsize64(tmp_path):
 
 def test_cp_by_pid(tmp_path):
     source = random_file(tmp_path / "a.iso", 24 * MiB)
-    cp = subprocess.Popen(f"cp {source} /dev/stdout | pv -qL 8M > {tmp_path}/b.iso", shell=True,
-                          start_new_session=True)
-    cp_pid = int(subprocess.check_output(["pgrep", "-s", str(cp.pid), "-x", "cp"]).split()[0])
-    wait_for_file(cp_pid, source)
+    cp, cp_pid = start_pipeline(f"cp {source} /dev/stdout | pv -qL 8M > {tmp_path}/b.iso", "cp",
+                                source)
     done = watch(cp_pid)
     cp.wait()
     check_copy(done, cp_pid, "cp", source, 24 * MiB)
@@ -150,10 +153,8 @@ def test_rsync_of_a_directory_is_followed_overall(tmp_path):
 
 def test_auto_finds_a_running_copy(tmp_path):
     source = random_file(tmp_path / "disk.img", 16 * MiB)
-    dd = subprocess.Popen(f"dd if={source} bs=64K 2>/dev/null | pv -qL 8M >/dev/null",
-                          shell=True, start_new_session=True)
-    dd_pid = int(subprocess.check_output(["pgrep", "-s", str(dd.pid), "-x", "dd"]).split()[0])
-    wait_for_file(dd_pid, source)
+    dd, dd_pid = start_pipeline(f"dd if={source} bs=64K 2>/dev/null | pv -qL 8M >/dev/null",
+                                "dd", source)
     w = subprocess.Popen([CLI, "watch", "--auto", "--jsonl", "--interval", "0.25", "--no-flush"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     # Other copies on this machine may still run: stop watching once ours is seen finished.
