@@ -5,23 +5,27 @@ running job, and plot forecast fans. The numbers come from the same C++ library 
 command line and copy tools use.
 """
 from ._core import Calibration, Estimate, Monitor, __version__, model_names, state_names
-from ._backtest import backtest
+from ._backtest import BacktestResult, backtest
 from ._replay import replay
-from ._trace import Trace, read_trace
-from ._tracker import Tracker
+from ._trace import Trace, TraceWarning, read_trace, read_traces
+from ._tracker import Forecast, Tracker
 from .plot import plot_calibration, plot_forecast
 
 __all__ = [
+    "BacktestResult",
     "Calibration",
     "Estimate",
+    "Forecast",
     "Monitor",
     "Trace",
+    "TraceWarning",
     "Tracker",
     "backtest",
     "model_names",
     "plot_calibration",
     "plot_forecast",
     "read_trace",
+    "read_traces",
     "replay",
     "state_names",
     "__version__",

@@ -48,7 +48,15 @@ def start_pipeline(command, tool, source):
     """Starts a shell pipeline and returns it with the PID of its `tool`, once that has `source`
     open."""
     pipeline = subprocess.Popen(command, shell=True, start_new_session=True)
-    pid = int(subprocess.check_output(["pgrep", "-s", str(pipeline.pid), "-x", tool]).split()[0])
+    deadline = time.monotonic() + 10.0
+    while True:  # the shell starts the tool a moment later
+        found = subprocess.run(["pgrep", "-s", str(pipeline.pid), "-x", tool],
+                               capture_output=True, text=True)
+        if found.returncode == 0:
+            break
+        assert time.monotonic() < deadline, f"{tool} never started in: {command}"
+        time.sleep(0.01)
+    pid = int(found.stdout.split()[0])
     wait_for_file(pid, source)
     return pipeline, pid
 
