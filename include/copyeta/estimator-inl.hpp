@@ -83,10 +83,21 @@ COPYETA_INLINE std::optional<estimator::forecast> estimator::predict(double now,
   return forecast{remaining, remaining, remaining};
 }
 
+COPYETA_INLINE estimator::outlook estimator::evaluate(double now, double left) const noexcept {
+  outlook o;
+  o.rate = rate(now);
+  if (left > 0.0) o.prediction = predict(now, left);
+  return o;
+}
+
 COPYETA_INLINE copyeta::estimate estimator::estimate(double now) const {
   if (!std::isfinite(now))
     throw options_error(fmt::format("[copyeta.options] now = {} is not a finite time", now));
+  return estimate_at(now, true);
+}
 
+COPYETA_NOINLINE COPYETA_INLINE copyeta::estimate estimator::estimate_at(
+    double now, bool with_shift) const noexcept {
   copyeta::estimate e;
   e.level = options_.level;
   e.t = now;
@@ -95,8 +106,11 @@ COPYETA_INLINE copyeta::estimate estimator::estimate(double now) const {
   e.t = std::max(now, last_->t);
   e.done = last_->done;
   e.total = last_->total;
-  if (const auto r = rate(e.t); r && std::isfinite(*r) && *r > 0.0) e.rate = *r;
-  e.shift = shift();
+  // The forecast is asked for only when there is something left of a known total.
+  const bool open = e.total && e.done < *e.total;
+  const outlook o = evaluate(e.t, open ? static_cast<double>(*e.total - e.done) : 0.0);
+  if (const auto& r = o.rate; r && std::isfinite(*r) && *r > 0.0) e.rate = *r;
+  if (with_shift) e.shift = shift();
 
   if (!e.total) {
     e.state = state::unknown_total;
@@ -107,8 +121,7 @@ COPYETA_INLINE copyeta::estimate estimator::estimate(double now) const {
     return e;
   }
 
-  const double left = static_cast<double>(*e.total - e.done);
-  const auto f = predict(e.t, left);
+  const auto& f = o.prediction;
   if (!f || std::isnan(f->remaining)) return e;  // warming_up
 
   e.state = state::ok;

@@ -15,6 +15,10 @@
 
 namespace copyeta {
 
+namespace detail {
+class ensemble_members;
+}
+
 struct estimator_options {
   // Probability that [lo, hi] holds the true finish.
   double level = 0.8;
@@ -78,12 +82,26 @@ class estimator {
   // estimate, so a model can never emit NaN, infinity or a negative time.
   virtual std::optional<forecast> predict(double now, double left) const noexcept;
 
+  // What estimate() asks of a model at one time: rate(now) and, when `left` > 0, predict(now,
+  // left). The default calls the two; a model whose rate and forecast come from the same fit
+  // overrides this to fit once. Both results must be what rate() and predict() would return.
+  struct outlook {
+    std::optional<double> rate;
+    std::optional<forecast> prediction;
+  };
+  virtual outlook evaluate(double now, double left) const noexcept;
+
   // Seconds since the last sample that moved `done` (0 when there is none yet).
   double seconds_without_progress(double now) const noexcept;
   // Whether the state at `now` is `stalled` under the options' rule.
   bool is_stalled(double now) const noexcept;
 
  private:
+  // The ensemble reads its components' estimates without their shift(), which it never uses.
+  friend class detail::ensemble_members;
+  // estimate() for a finite `now`; shift() only when `with_shift`.
+  copyeta::estimate estimate_at(double now, bool with_shift) const noexcept;
+
   estimator_options options_;
   std::optional<sample> last_;
   double last_progress_t_ = 0.0;

@@ -81,6 +81,18 @@ TEST(first_passage, inverse_gaussian_known_values) {
   for (double t : {0.3, 1.0, 2.0, 6.0, 20.0}) EXPECT_NEAR(b.cdf(t), ig_cdf(2.0, 5.0, t), 1e-13);
 }
 
+TEST(first_passage, a_probability_prepared_once_gives_the_same_quantile) {
+  // Models ask for the same three probabilities at every estimate and prepare them once.
+  using copyeta::detail::passage_probability;
+  const first_passage f(300.0, 1.0, 0.01, 0.002);
+  const first_passage g(2.0, -0.5, 0.7, 0.3);
+  for (double p : {0.0, 1e-12, 0.1, 0.5, 0.9, 1.0 - 1e-9, 1.0}) {
+    const passage_probability prepared(p);
+    EXPECT_EQ(f.quantile(prepared), f.quantile(p)) << p;
+    EXPECT_EQ(g.quantile(prepared), g.quantile(p)) << p;
+  }
+}
+
 TEST(first_passage, uncertain_drift_cdf_matches_the_integrated_density) {
   struct params {
     double w, m, v, s2;

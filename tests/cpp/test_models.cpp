@@ -1,4 +1,5 @@
 // The model registry (models.hpp): names, construction, errors, and what every model promises.
+#include "allocations.hpp"
 #include "synthetic.hpp"
 
 #include <copyeta/errors.hpp>
@@ -8,6 +9,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstddef>
 #include <cstdlib>
 #include <limits>
 #include <memory>
@@ -16,19 +18,72 @@
 #include <string_view>
 #include <vector>
 
-// Counts heap allocations made by this thread, to show that adding samples never allocates.
-// The replacement only counts and forwards to malloc/free; it changes nothing else.
+// Counts heap allocations made by this thread (allocations.hpp), to show that adding samples
+// never allocates. The replacement only counts and forwards to malloc/free; it changes nothing
+// else.
 namespace {
+
 thread_local long allocations = 0;
+
+void* counted_new(std::size_t size, std::size_t alignment = 0) {
+  ++allocations;
+  if (size == 0) size = 1;
+  void* p = nullptr;
+  if (alignment > alignof(std::max_align_t))
+    p = std::aligned_alloc(alignment, (size + alignment - 1) / alignment * alignment);
+  else
+    p = std::malloc(size);
+  if (!p) throw std::bad_alloc();
+  return p;
+}
+
+template <class... Alignment>
+void* counted_new_nothrow(std::size_t size, Alignment... alignment) noexcept {
+  try {
+    return counted_new(size, static_cast<std::size_t>(alignment)...);
+  } catch (...) {
+    return nullptr;
+  }
+}
+
 }  // namespace
 
-void* operator new(std::size_t size) {
-  ++allocations;
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
+long copyeta::testing::allocations_on_this_thread() noexcept { return allocations; }
+
+void* operator new(std::size_t size) { return counted_new(size); }
+void* operator new[](std::size_t size) { return counted_new(size); }
+void* operator new(std::size_t size, std::align_val_t a) {
+  return counted_new(size, static_cast<std::size_t>(a));
+}
+void* operator new[](std::size_t size, std::align_val_t a) {
+  return counted_new(size, static_cast<std::size_t>(a));
+}
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  return counted_new_nothrow(size);
+}
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+  return counted_new_nothrow(size);
+}
+void* operator new(std::size_t size, std::align_val_t a, const std::nothrow_t&) noexcept {
+  return counted_new_nothrow(size, a);
+}
+void* operator new[](std::size_t size, std::align_val_t a, const std::nothrow_t&) noexcept {
+  return counted_new_nothrow(size, a);
 }
 void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
 
 namespace {
 

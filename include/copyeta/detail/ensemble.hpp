@@ -113,16 +113,29 @@ class ensemble_members {
   }
   const estimator& window() const noexcept { return window_; }
 
-  // Each component's estimate at `now`, in log space.
-  std::array<component_forecast, ensemble_size> forecasts(double now) const {
-    std::array<component_forecast, ensemble_size> out{};
+  // What the ensemble reads of its components at one time: each one's rate (as its estimate
+  // reports it) and its forecast in log space.
+  struct reading {
+    std::array<std::optional<double>, ensemble_size> rates{};
+    std::array<component_forecast, ensemble_size> forecasts{};
+  };
+
+  // Each component's estimate at `now` (finite), computed once.
+  reading read(double now) const noexcept {
+    reading out;
     const auto all = parts();
     for (std::size_t k = 0; k < ensemble_size; ++k) {
-      const estimate e = all[k]->estimate(now);
-      out[k] = to_component_forecast(e.has_remaining() && e.state != state::finished, e.remaining,
-                                     e.lo, e.hi, z_);
+      const estimate e = all[k]->estimate_at(now, false);
+      out.rates[k] = e.rate;
+      out.forecasts[k] = to_component_forecast(e.has_remaining() && e.state != state::finished,
+                                               e.remaining, e.lo, e.hi, z_);
     }
     return out;
+  }
+
+  // Each component's estimate at `now`, in log space.
+  std::array<component_forecast, ensemble_size> forecasts(double now) const {
+    return read(now).forecasts;
   }
 
  private:

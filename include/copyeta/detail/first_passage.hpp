@@ -65,12 +65,26 @@ inline double log_add_exp(double x, double y) noexcept {
   return hi + std::log1p(std::exp(lo - hi));
 }
 
+// What first_passage::quantile needs of p alone (its starting point and its target), for
+// callers that ask for the same probabilities again and again.
+struct passage_probability {
+  explicit passage_probability(double probability) noexcept : p(probability) {
+    if (p > 0.0 && p < 1.0) {
+      z = normal_quantile(p);
+      target = std::log(-std::log(p));
+    }
+  }
+  double p;
+  double z = 0.0;       // normal_quantile(p)
+  double target = 0.0;  // log(-log p)
+};
+
 class first_passage {
  public:
   // distance w > 0, diffusion sigma^2 > 0, drift_variance s^2 >= 0, drift m finite (any sign).
   first_passage(double distance, double drift, double diffusion,
                 double drift_variance = 0.0) noexcept
-      : w_(distance), m_(drift), v_(diffusion), s2_(drift_variance) {
+      : w_(distance), log_w_(std::log(distance)), m_(drift), v_(diffusion), s2_(drift_variance) {
     if (s2_ > 0.0) {
       const double s = std::sqrt(s2_);
       // t -> inf: a -> m/s, b -> m/s + 2 w s / sigma^2.
@@ -97,8 +111,10 @@ class first_passage {
   // The p-quantile of T given T < inf: safeguarded Newton on log t, started from a normal
   // approximation of the rate w/T, at most 100 CDF evaluations. Returns 0 for p <= 0, and +inf
   // for p >= 1 or a quantile beyond 1e200 s.
-  double quantile(double p) const noexcept {
+  double quantile(double p) const noexcept { return quantile(passage_probability(p)); }
+  double quantile(const passage_probability& probability) const noexcept {
     constexpr double inf = std::numeric_limits<double>::infinity();
+    const double p = probability.p;
     if (!(p > 0.0)) return 0.0;
     if (!(p < 1.0)) return inf;
     // Newton on h(u) = log(-log F(e^u)) - log(-log p), which falls with u and is nearly linear
@@ -106,9 +122,9 @@ class first_passage {
     // drift), so even p = 1e-12 or 1 - 1e-9 takes a few steps. Its slope is
     // t f(t) / (F(t) log F(t)). Every evaluation narrows a bracket [lo, hi]; a step leaving it
     // bisects once both ends are known, and steps are at most a factor e^8 in t until then.
-    const double target = std::log(-std::log(p));
+    const double target = probability.target;
     // The start: w / T roughly normal around m with variance s^2 + m sigma^2 / w.
-    const double z = normal_quantile(p);
+    const double z = probability.z;
     const double spread = std::sqrt(s2_ + std::abs(m_) * v_ / w_);
     const double rate = std::max(m_ - z * spread, 0.05 * std::max(std::abs(m_), spread));
     double u = std::log(w_ / rate);
@@ -169,7 +185,7 @@ class first_passage {
   double log_pdf_all(double t) const noexcept {
     if (!(t > 0.0)) return -std::numeric_limits<double>::infinity();
     const double a = (m_ * t - w_) / scale(t);
-    return std::log(w_) - log_sqrt_2pi - 1.5 * std::log(t) - 0.5 * std::log(v_ + s2_ * t) -
+    return log_w_ - log_sqrt_2pi - 1.5 * std::log(t) - 0.5 * std::log(v_ + s2_ * t) -
            0.5 * a * a;
   }
 
@@ -196,6 +212,7 @@ class first_passage {
   }
 
   double w_;
+  double log_w_;
   double m_;
   double v_;
   double s2_;

@@ -25,30 +25,40 @@ COPYETA_INLINE std::optional<rate_shift> default_model::shift() const noexcept {
 }
 
 COPYETA_INLINE std::optional<double> default_model::rate(double now) const noexcept {
-  // The components' rates, weighted like their forecasts (in log space).
-  const auto parts = members_.parts();
+  return evaluate(now, 0.0).rate;
+}
+
+COPYETA_INLINE std::optional<estimator::forecast> default_model::predict(
+    double now, double left) const noexcept {
+  return evaluate(now, left).prediction;
+}
+
+COPYETA_INLINE estimator::outlook default_model::evaluate(double now,
+                                                          double left) const noexcept {
+  const detail::ensemble_members::reading parts = members_.read(now);
+  outlook o;
+  // The components' rates, weighted like their forecasts (in log space); the window's alone
+  // when no weighted component has one.
   double sum = 0.0;
   double log_rate = 0.0;
   for (std::size_t k = 0; k < detail::ensemble_size; ++k) {
-    const auto r = parts[k]->estimate(now).rate;
+    const auto& r = parts.rates[k];
     if (!r || weights_[k] <= 0.0) continue;
     sum += weights_[k];
     log_rate += weights_[k] * std::log(*r);
   }
-  if (!(sum > 0.0)) return members_.window().estimate(now).rate;
-  return std::exp(log_rate / sum);
-}
+  o.rate = sum > 0.0 ? std::optional<double>(std::exp(log_rate / sum)) : parts.rates[0];
+  if (!(left > 0.0)) return o;
 
-COPYETA_INLINE std::optional<estimator::forecast> default_model::predict(
-    double now, double /*left*/) const noexcept {
-  const auto c = detail::combine(members_.forecasts(now), weights_);
-  if (!c) return std::nullopt;
+  const auto c = detail::combine(parts.forecasts, weights_);
+  if (!c) return o;
   const sample& latest = *last();
   const double fraction = static_cast<double>(latest.done) / static_cast<double>(*latest.total);
   const auto at = [&](std::size_t j) {
     return std::exp(c->log_median + c->spread * detail::between_buckets(quantiles_[j], fraction));
   };
-  return forecast{at(1), at(0), at(2)};
+  o.prediction = forecast{at(1), at(0), at(2)};
+  return o;
 }
 
 }  // namespace copyeta::models

@@ -32,6 +32,8 @@ class default_model final : public estimator {
   void on_restart() noexcept override;
   std::optional<double> rate(double now) const noexcept override;
   std::optional<forecast> predict(double now, double left) const noexcept override;
+  // Reads the components once for both the rate and the forecast.
+  outlook evaluate(double now, double left) const noexcept override;
 
  private:
   detail::ensemble_members members_;

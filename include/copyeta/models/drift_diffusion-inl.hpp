@@ -38,6 +38,7 @@ COPYETA_INLINE drift_diffusion::drift_diffusion(const estimator_options& options
     : estimator(options),
       model_(model),
       p_lo_(0.5 * (1.0 - options.level)),
+      p_mid_(0.5),
       p_hi_(0.5 * (1.0 + options.level)),
       z_(confidence_level{options.level}.two_sided_z()) {
   model_.validate();
@@ -149,14 +150,34 @@ COPYETA_INLINE std::optional<drift_diffusion::fit> drift_diffusion::fit_at(
 
   std::array<block, capacity + 1> blocks;
   std::size_t n = 0;
-  std::size_t start = 0;
-  for (std::size_t i = 1; i < history_.size(); ++i) {
+  // Each block ends at the first point at least a block after its start (the tolerance keeps
+  // block boundaries where they are when the time origin moves), or at the newest point. Times
+  // never decrease, so that point is found by a search from an estimate instead of a scan.
+  const double span = block_seconds * (1.0 - 1e-9);
+  const std::size_t newest = history_.size() - 1;
+  for (std::size_t start = 0; start < newest;) {
     const detail::point& a = history_[start];
-    const detail::point& b = history_[i];
-    // The tolerance keeps block boundaries where they are when the time origin moves.
-    if (b.t - a.t < block_seconds * (1.0 - 1e-9) && i + 1 < history_.size()) continue;
+    const auto short_of = [&](std::size_t i) { return history_[i].t - a.t < span; };
+    // The first i in (start, newest) that is not short of a block, else newest: gallop from
+    // start + 1 to bracket it, then bisect.
+    std::size_t lo = start + 1;  // every index below lo is short
+    std::size_t step = 1;
+    std::size_t hi = lo;
+    while (hi < newest && short_of(hi)) {
+      lo = hi + 1;
+      hi = std::min(newest, hi + step);
+      step *= 2;
+    }
+    while (lo < hi) {  // short_of(i) for i < lo; not short (or newest) at hi
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (short_of(mid))
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    const detail::point& b = history_[hi];
     blocks[n++] = {b.t - a.t, static_cast<double>(b.done - a.done), 0.5 * (a.t + b.t)};
-    start = i;
+    start = hi;
   }
   if (silence > 0.0) blocks[n++] = {silence, 0.0, last.t + 0.5 * silence};
 
@@ -171,39 +192,48 @@ COPYETA_INLINE std::optional<drift_diffusion::fit> drift_diffusion::fit_at(
     double drift_share = 0.0;  // drift variance / diffusion
     double blocks = 0.0;       // effective number of merged blocks
   };
+  // The merged blocks and their weights, newest first: computed once, read twice.
+  struct weighted {
+    double dt;
+    double dx;
+    double w;
+  };
+  std::array<weighted, capacity + 1> merged_blocks;
   const auto fit_scale = [&](std::size_t group) {
-    const auto for_each = [&](auto&& add) {
-      for (std::size_t hi = n; hi > first_block;) {
-        const std::size_t lo = hi - std::min(group, hi - first_block);
-        block merged{0.0, 0.0, 0.0};
-        for (std::size_t i = lo; i < hi; ++i) {
-          merged.dt += blocks[i].dt;
-          merged.dx += blocks[i].dx;
-        }
-        merged.mid = blocks[hi - 1].mid + 0.5 * blocks[hi - 1].dt - 0.5 * merged.dt;
-        add(merged, std::exp(-(end - merged.mid) / memory));
-        hi = lo;
+    std::size_t m = 0;
+    for (std::size_t hi = n; hi > first_block;) {
+      const std::size_t lo = hi - std::min(group, hi - first_block);
+      block merged{0.0, 0.0, 0.0};
+      for (std::size_t i = lo; i < hi; ++i) {
+        merged.dt += blocks[i].dt;
+        merged.dx += blocks[i].dx;
       }
-    };
+      merged.mid = blocks[hi - 1].mid + 0.5 * blocks[hi - 1].dt - 0.5 * merged.dt;
+      merged_blocks[m++] = {merged.dt, merged.dx, std::exp(-(end - merged.mid) / memory)};
+      hi = lo;
+    }
     double w_dt = 0.0;
     double w_dx = 0.0;
     double w2_dt = 0.0;
     double w_dt2 = 0.0;
     double w2_dt2 = 0.0;
-    for_each([&](const block& b, double w) {
+    for (std::size_t j = 0; j < m; ++j) {
+      const weighted& b = merged_blocks[j];
+      const double w = b.w;
       w_dt += w * b.dt;
       w_dx += w * b.dx;
       w2_dt += w * w * b.dt;
       w_dt2 += w * b.dt * b.dt;
       w2_dt2 += w * w * b.dt * b.dt;
-    });
+    }
     scale_fit f;
     f.drift = w_dx / w_dt;
     double q = 0.0;
-    for_each([&](const block& b, double w) {
+    for (std::size_t j = 0; j < m; ++j) {
+      const weighted& b = merged_blocks[j];
       const double e = b.dx - f.drift * b.dt;
-      q += w * e * e;
-    });
+      q += b.w * e * e;
+    }
     // E[q] = sigma^2 * norm under the model, with the fitted drift taken into account.
     const double norm = w_dt - 2.0 * w2_dt2 / w_dt + w_dt2 * w2_dt / (w_dt * w_dt);
     f.diffusion = norm > 1e-6 * w_dt ? q / norm : 0.0;
@@ -256,14 +286,29 @@ COPYETA_INLINE std::optional<estimator::forecast> drift_diffusion::predict(
     double now, double left) const noexcept {
   const auto f = fit_at(now);
   if (!f) return std::nullopt;
-  const detail::first_passage passage(left, f->drift, f->diffusion, f->drift_variance);
-  forecast out{passage.quantile(0.5), passage.quantile(p_lo_), passage.quantile(p_hi_)};
-  if (f->rate_log_variance > 0.0 && out.remaining > 0.0 && std::isfinite(out.remaining)) {
+  return predict_from(*f, now, left);
+}
+
+COPYETA_INLINE estimator::outlook drift_diffusion::evaluate(double now,
+                                                            double left) const noexcept {
+  outlook o;
+  const auto f = fit_at(now);
+  if (!f) return o;
+  o.rate = f->drift;
+  if (left > 0.0) o.prediction = predict_from(*f, now, left);
+  return o;
+}
+
+COPYETA_INLINE estimator::forecast drift_diffusion::predict_from(const fit& f, double now,
+                                                                 double left) const noexcept {
+  const detail::first_passage passage(left, f.drift, f.diffusion, f.drift_variance);
+  forecast out{passage.quantile(p_mid_), passage.quantile(p_lo_), passage.quantile(p_hi_)};
+  if (f.rate_log_variance > 0.0 && out.remaining > 0.0 && std::isfinite(out.remaining)) {
     // Each side of log T, in standard deviations, widened by the prior's log-normal rate factor.
     const double below = std::log(out.remaining / out.lo) / z_;
     const double above = std::log(out.hi / out.remaining) / z_;
-    out.lo = out.remaining * std::exp(-z_ * std::sqrt(below * below + f->rate_log_variance));
-    out.hi = out.remaining * std::exp(z_ * std::sqrt(above * above + f->rate_log_variance));
+    out.lo = out.remaining * std::exp(-z_ * std::sqrt(below * below + f.rate_log_variance));
+    out.hi = out.remaining * std::exp(z_ * std::sqrt(above * above + f.rate_log_variance));
   }
   if (is_stalled(now)) out.hi += seconds_without_progress(now);
   return out;

@@ -43,6 +43,7 @@
 #pragma once
 
 #include <copyeta/config.hpp>
+#include <copyeta/detail/first_passage.hpp>
 #include <copyeta/detail/history.hpp>
 #include <copyeta/estimator.hpp>
 
@@ -90,8 +91,10 @@ class drift_diffusion final : public estimator {
   void on_restart() noexcept override;
   std::optional<double> rate(double now) const noexcept override;
   std::optional<forecast> predict(double now, double left) const noexcept override;
+  outlook evaluate(double now, double left) const noexcept override;
 
  private:
+  forecast predict_from(const fit& f, double now, double left) const noexcept;
   static constexpr std::size_t capacity = 512;  // history points
   struct block {
     double dt;   // seconds
@@ -102,9 +105,10 @@ class drift_diffusion final : public estimator {
   std::size_t regime_start(const block* blocks, std::size_t n) const noexcept;
 
   drift_diffusion_options model_;
-  double p_lo_;  // (1 - level) / 2
-  double p_hi_;  // (1 + level) / 2
-  double z_;     // the normal quantile of p_hi_
+  detail::passage_probability p_lo_;   // (1 - level) / 2
+  detail::passage_probability p_mid_;  // 0.5
+  detail::passage_probability p_hi_;   // (1 + level) / 2
+  double z_;                           // the normal quantile of p_hi_
   detail::history<capacity> history_;
   std::size_t samples_ = 0;  // accepted samples in this run
 };

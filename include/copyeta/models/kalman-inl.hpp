@@ -38,23 +38,38 @@ inline ou_terms ou(double x) noexcept {
   o.b = 0.5 * o.e1 * o.e1;
   if (x < 1.0) {
     // Term n is (-1)^n c_n x^(n+1) / (n+1)! (x^n / n! for rm); 30 terms reach double precision.
+    // From n = 5 on every sum's terms shrink by a factor of 0.75 or more per step, so once
+    // each term is below 2^-55 of its sum (less than half the spacing of doubles there) this
+    // one and all later ones round away: stopping then gives the same bits as all 30 terms.
+    constexpr double negligible = 0x1p-55;
     double tn = 0.5 * x * x;  // x^n / n!
     double p2 = 4.0;          // 2^n
     double sign = 1.0;        // (-1)^n
     for (int n = 2; n < 32; ++n) {
       const double dn = static_cast<double>(n);
       const double tn1 = tn * x / (dn + 1.0);
-      o.rm += sign * tn;
-      o.h += sign * tn1;
-      o.a += sign * (p2 - 2.0) * tn1;
-      o.g += sign * (2.0 + dn - p2) * tn1;
-      if (n >= 3) o.d += sign * (p2 - 2.0 * dn - 2.0) * tn1;
+      const double rm = sign * tn;
+      const double h = sign * tn1;
+      const double a = sign * (p2 - 2.0) * tn1;
+      const double g = sign * (2.0 + dn - p2) * tn1;
+      const double d = sign * (p2 - 2.0 * dn - 2.0) * tn1;
+      if (n >= 5 && std::abs(rm) < negligible * std::abs(o.rm) &&
+          std::abs(h) < negligible * std::abs(o.h) && std::abs(a) < negligible * std::abs(o.a) &&
+          std::abs(g) < negligible * std::abs(o.g) && std::abs(d) < negligible * std::abs(o.d))
+        break;
+      o.rm += rm;
+      o.h += h;
+      o.a += a;
+      o.g += g;
+      if (n >= 3) o.d += d;
       tn = tn1;
       p2 *= 2.0;
       sign = -sign;
     }
   } else {
-    const double ex = std::exp(-x);
+    // e^-x is 0 in doubles long before x reaches 1024, where libm's underflow path (slow, and
+    // it sets errno) takes over: skipping it gives the same 0. Horizons of days reach that.
+    const double ex = x >= 1024.0 ? 0.0 : std::exp(-x);
     o.rm = x - o.e1;
     o.h = 0.5 * x * x - o.rm;
     o.a = x - 2.0 * o.e1 + o.c;
@@ -178,13 +193,12 @@ COPYETA_INLINE kalman::noise kalman::noise_levels() const noexcept {
   return {white * rho2, ou * rho2 / (model_.tau * model_.tau), mean * rho2};
 }
 
-COPYETA_INLINE void kalman::time_update(filter& f, double t) const noexcept {
+COPYETA_INLINE void kalman::time_update(filter& f, double t, const noise& n) const noexcept {
   using namespace kalman_detail;
   const double dt = t - f.t;
   if (!(dt > 0.0)) return;
   const double tau = model_.tau;
   const ou_terms o = ou(dt / tau);
-  const noise n = noise_levels();
   mat3 F;
   F << 1.0, tau * o.e1, tau * o.rm,  //
       0.0, 1.0 - o.e1, o.e1,         //
@@ -220,8 +234,8 @@ COPYETA_INLINE double kalman::measurement_variance(double done, bool repeat) con
   return precision * precision + step * step / 12.0;
 }
 
-COPYETA_INLINE void kalman::measure(const filter& before, double y, double dt,
-                                    bool progress) noexcept {
+COPYETA_INLINE void kalman::measure(const filter& before, double y, double dt, bool progress,
+                                    const noise& n) noexcept {
   using namespace kalman_detail;
   Eigen::Map<mat3> P(f_.p.data());
   const double R = measurement_variance(static_cast<double>(last_done_), !progress);
@@ -286,7 +300,7 @@ COPYETA_INLINE void kalman::measure(const filter& before, double y, double dt,
     P(1, 2) += rate_change * mean_change;
     P(2, 1) += rate_change * mean_change;
     P(2, 2) += mean_change * mean_change;
-    time_update(f_, last_t_);
+    time_update(f_, last_t_, n);
     S = P(0, 0) + R;
     nu = y - f_.x[0];
     rate_up_ = rate_down_ = mean_up_ = mean_down_ = 0.0;
@@ -322,7 +336,7 @@ COPYETA_INLINE void kalman::measure(const filter& before, double y, double dt,
   // Not before blocks have taught the spread, and not in a stall, which the rate answers for.
   if (progress && dt > 0.0 && blocks_.n >= 2.0) {
     const double tau = model_.tau;
-    const double spread = std::sqrt(noise_levels().rate * tau / 2.0);
+    const double spread = std::sqrt(n.rate * tau / 2.0);
     const double change = f_.x[1] - f_.x[2];
     const double z = std::clamp(change / spread, -mean_cap, mean_cap);
     mean_up_ = std::max(0.0, mean_up_ + (z - mean_allowance) * dt / tau);
@@ -425,8 +439,10 @@ COPYETA_INLINE void kalman::on_sample(const sample& s) noexcept {
   const double display_noise = repeated_ ? step_ * step_ / 12.0 : 0.0;
   advance(samples_, t, y, 0.5 * gap_, fast_clip * fast_diffusion(), shifts_, display_noise);
   const filter before = f_;
-  time_update(f_, t);
-  measure(before, y, dt, progress);
+  // The noise levels stay the same until the blocks advance, below.
+  const noise n = noise_levels();
+  time_update(f_, t, n);
+  measure(before, y, dt, progress, n);
   // Blocks see bytes without the jumps, which are accounted for on their own; long blocks
   // leave out stalls too, which are not a drift either.
   constexpr double no_clip = std::numeric_limits<double>::infinity();
@@ -435,28 +451,41 @@ COPYETA_INLINE void kalman::on_sample(const sample& s) noexcept {
           display_noise);
 }
 
-COPYETA_INLINE kalman::filter kalman::at(double now) const noexcept {
+COPYETA_INLINE kalman::filter kalman::at(double now, const noise& n) const noexcept {
   using namespace kalman_detail;
   filter f = f_;
   const double t = now - t0_;
   if (gap_ > 0.0 && t - last_t_ > 2.0 * gap_) {
     // No sample for over twice the usual gap: as if one had come a gap ago showing no progress.
     // Evidence, not an outlier, so a plain update; like a stall it leaves the mean alone.
-    time_update(f, t - gap_);
+    time_update(f, t - gap_, n);
     const double nu = last_y_ - f.x[0];
     const double S = f.p[0];
     if (S > 0.0 && std::isfinite(S) && nu < 0.0) correct(f.x, f.p, nu, S, true);
   }
-  time_update(f, t);
+  time_update(f, t, n);
   return f;
 }
 
 COPYETA_INLINE std::optional<double> kalman::rate(double now) const noexcept {
   if (!ready_) return std::nullopt;
-  const filter f = at(now);
+  return rate_of(at(now, noise_levels()));
+}
+
+COPYETA_INLINE std::optional<double> kalman::rate_of(const filter& f) const noexcept {
   const double r = f.x[1] + jump_rate();
   if (!(r > 0.0) || !std::isfinite(r)) return std::nullopt;
   return r;
+}
+
+COPYETA_INLINE estimator::outlook kalman::evaluate(double now, double left) const noexcept {
+  outlook o;
+  if (!ready_) return o;
+  const noise n = noise_levels();
+  const filter f = at(now, n);
+  o.rate = rate_of(f);
+  if (left > 0.0) o.prediction = predict_from(f, n, now, left);
+  return o;
 }
 
 COPYETA_INLINE double kalman::expected_gain(double rate, double mean, double tau,
@@ -491,13 +520,17 @@ COPYETA_INLINE double kalman::time_to_gain(double need, double rate, double mean
 
 COPYETA_INLINE std::optional<estimator::forecast> kalman::predict(double now,
                                                                   double left) const noexcept {
-  using namespace kalman_detail;
   if (!ready_) return std::nullopt;
-  const filter f = at(now);
+  const noise n = noise_levels();
+  return predict_from(at(now, n), n, now, left);
+}
+
+COPYETA_INLINE std::optional<estimator::forecast> kalman::predict_from(
+    const filter& f, const noise& n, double now, double left) const noexcept {
+  using namespace kalman_detail;
   const double tau = model_.tau;
   const double t3 = tau * tau * tau;
   const double rho = level();
-  const noise n = noise_levels();
 
   // Bytes that came as jumps still count, at their (credited) average rate so far. Their number
   // is random: the sum of squared jumps per second is their diffusion, and over the time seen so

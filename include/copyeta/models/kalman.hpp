@@ -83,6 +83,7 @@ class kalman final : public estimator {
   void on_restart() noexcept override;
   std::optional<double> rate(double now) const noexcept override;
   std::optional<forecast> predict(double now, double left) const noexcept override;
+  outlook evaluate(double now, double left) const noexcept override;
 
  private:
   // Mean and covariance (column-major 3x3) of [bytes, rate, long-run mean] at time t. Times are
@@ -125,16 +126,23 @@ class kalman final : public estimator {
     double squares = 0.0;
   };
 
-  void time_update(filter& f, double t) const noexcept;
+  void time_update(filter& f, double t, const noise& n) const noexcept;
   // Of a reading of `done`; `repeat` when it repeats the previous reading.
   double measurement_variance(double done, bool repeat) const noexcept;
   // The measurement update at last_t_; `before` is the filter at the previous sample.
-  void measure(const filter& before, double y, double dt, bool progress) noexcept;
+  void measure(const filter& before, double y, double dt, bool progress,
+               const noise& n) noexcept;
   // Closes the current span of `pv` once it is `min_len` long and adds its pair statistic,
   // at most `clip`, unless `events` changed across the pair.
   void advance(pair_variance& pv, double t, double y, double min_len, double clip,
                unsigned events, double display_noise) const noexcept;
-  filter at(double now) const noexcept;  // the filter at `now`, silence counted as no progress
+  // The filter at `now`, silence counted as no progress; `n` is noise_levels(), which only
+  // samples change.
+  filter at(double now, const noise& n) const noexcept;
+  // rate() and predict() from the filter at `now`.
+  std::optional<double> rate_of(const filter& f) const noexcept;
+  std::optional<forecast> predict_from(const filter& f, const noise& n, double now,
+                                       double left) const noexcept;
   double level() const noexcept;         // the run's average rate, which scales every noise
   double jump_rate() const noexcept;     // bytes per second credited to jumps
   double fast_diffusion() const noexcept;

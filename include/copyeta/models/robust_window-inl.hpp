@@ -226,7 +226,7 @@ COPYETA_INLINE void robust_window::merge() noexcept {
 }
 
 COPYETA_INLINE void robust_window::update_spread() noexcept {
-  std::array<double, capacity> logs{};
+  std::array<double, capacity> logs;  // only the first n are read
   std::size_t n = 0;
   for (std::size_t i = 0; i < closed_; ++i)
     if (observed(i)) logs[n++] = std::log(bytes_[i] / block_seconds(i));
@@ -355,7 +355,7 @@ COPYETA_INLINE double robust_window::outlier_limit(std::size_t first,
     double rate;
     double seconds;
   };
-  std::array<block, capacity> blocks{};
+  std::array<block, capacity> blocks;  // only the first n are read
   std::size_t n = 0;
   std::size_t moved = 0;
   double bytes = 0.0;
@@ -418,7 +418,8 @@ COPYETA_INLINE std::optional<robust_window::rates> robust_window::rates_at(
   r.run = static_cast<double>(done_ - done0_) / std::max(0.0, elapsed - paused_total_);
   if (!std::isfinite(r.run) || !(r.run > 0.0)) return std::nullopt;
 
-  r.segment = std::max(span_rate(0, silence, r.segment_seconds), rate_floor_share * r.run);
+  const double segment = span_rate(0, silence, r.segment_seconds);
+  r.segment = std::max(segment, rate_floor_share * r.run);
 
   // The window's blocks, newest first, until they and the silence cover `window` seconds.
   const double window = std::max(model_.min_window, model_.window_share * elapsed);
@@ -429,7 +430,10 @@ COPYETA_INLINE std::optional<robust_window::rates> robust_window::rates_at(
     first = blocks >= static_cast<double>(closed_) ? 0
                                                    : closed_ - static_cast<std::size_t>(blocks);
   }
-  r.window = std::max(span_rate(first, silence, r.window_seconds), rate_floor_share * r.segment);
+  // A window as long as the segment is the segment's span, already measured.
+  r.window_seconds = r.segment_seconds;
+  const double recent = first == 0 ? segment : span_rate(first, silence, r.window_seconds);
+  r.window = std::max(recent, rate_floor_share * r.segment);
 
   r.variance = variance_;
   r.weight = model_.recent_weight;
@@ -470,7 +474,7 @@ COPYETA_INLINE std::optional<double> robust_window::long_run_variance(
   // blocks (bursts, interpolated gaps) from passing for independent ones. Two spreads each
   // time: the robust one of log rates (MAD·1.4826), and the plain relative variance, which sees
   // what rare fast blocks that are not lone outliers add to the mean rate's uncertainty.
-  std::array<double, capacity> logs{};
+  std::array<double, capacity> logs;  // only the first `batches` are read
   double v = 0.0;
   for (std::size_t m = 1; m <= 8; m *= 2) {
     const std::size_t batches = end / m;
@@ -515,27 +519,42 @@ COPYETA_INLINE std::optional<estimator::forecast> robust_window::predict(
     double now, double left) const noexcept {
   const auto r = rates_at(now);
   if (!r) return std::nullopt;
-  const double median = left / r->blended;
-  const double v = r->variance;
+  return predict_from(*r, now, left);
+}
+
+COPYETA_INLINE estimator::outlook robust_window::evaluate(double now,
+                                                          double left) const noexcept {
+  outlook o;
+  const auto r = rates_at(now);
+  if (!r) return o;
+  o.rate = r->blended;
+  if (left > 0.0) o.prediction = predict_from(*r, now, left);
+  return o;
+}
+
+COPYETA_INLINE estimator::forecast robust_window::predict_from(const rates& r, double now,
+                                                               double left) const noexcept {
+  const double median = left / r.blended;
+  const double v = r.variance;
 
   // The future: the mean rate over the horizon averages about h / block blocks.
   const double horizon = std::max(median, block_);
   double variance = v / horizon;
   // The estimate: a blend of the window and the segment, the window part of the segment.
-  const double w = r->weight;
-  const double window_seconds = std::max(r->window_seconds, block_);
-  const double segment_seconds = std::max(r->segment_seconds, block_);
-  variance += (1.0 - r->lean) * v * (w * w / window_seconds + (1.0 - w * w) / segment_seconds);
+  const double w = r.weight;
+  const double window_seconds = std::max(r.window_seconds, block_);
+  const double segment_seconds = std::max(r.segment_seconds, block_);
+  variance += (1.0 - r.lean) * v * (w * w / window_seconds + (1.0 - w * w) / segment_seconds);
   // Drift: how far the window has moved from the segment, beyond what noise explains, carried
   // on over the horizon (the window's centre is (T_s - T_w) / 2 later than the segment's).
-  const double disagreement = std::log(r->window / r->segment);
+  const double disagreement = std::log(r.window / r.segment);
   const double noise = v * std::max(0.0, 1.0 / window_seconds - 1.0 / segment_seconds);
   const double drift = std::max(0.0, disagreement * disagreement - noise);
   const double lag = std::max(segment_seconds - window_seconds, window_seconds);
   const double carry = (window_seconds + horizon) / lag;
   if (drift > 0.0) variance += robust_window_detail::disagreement_weight * drift * carry * carry;
   // A young segment's pull toward the run rate may be wrong by the whole gap between them.
-  const double pull = r->lean * std::log(r->run / r->segment);
+  const double pull = r.lean * std::log(r.run / r.segment);
   variance += pull * pull;
   variance = std::max(variance, model_.min_spread * model_.min_spread);
 

@@ -86,6 +86,7 @@ class robust_window final : public estimator {
   void on_restart() noexcept override;
   std::optional<double> rate(double now) const noexcept override;
   std::optional<forecast> predict(double now, double left) const noexcept override;
+  outlook evaluate(double now, double left) const noexcept override;
   std::optional<rate_shift> shift() const noexcept override;
 
  private:
@@ -101,6 +102,7 @@ class robust_window final : public estimator {
     double weight;     // of the window against the segment
   };
   std::optional<rates> rates_at(double now) const noexcept;
+  forecast predict_from(const rates& r, double now, double left) const noexcept;
   // The rate above which a block of [first, last] is a lone outlier; infinity when none is.
   double outlier_limit(std::size_t first, std::size_t last) const noexcept;
   // Bytes ÷ seconds over blocks [first, closed_] plus `silence` seconds without progress,
