@@ -11,10 +11,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 namespace copyeta {
@@ -38,6 +40,25 @@ COPYETA_INLINE job_evidence gather_evidence(const scoring_trace& job) {
     if (any) out.points.push_back(p);
   }
   return out;
+}
+
+// An integer field of a calibration file, read exactly: a float ("1.5e300") or an integer
+// outside [lo, hi] would convert with undefined behaviour or wrap around, so it is nullopt.
+inline std::optional<std::int64_t> json_integer(const nlohmann::json& v, std::int64_t lo,
+                                                std::int64_t hi) {
+  std::int64_t value = 0;
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      return std::nullopt;
+    value = static_cast<std::int64_t>(u);
+  } else if (v.is_number_integer()) {
+    value = v.get<std::int64_t>();
+  } else {
+    return std::nullopt;
+  }
+  if (value < lo || value > hi) return std::nullopt;
+  return value;
 }
 
 // 9 significant digits: stable across platforms and far finer than the data warrant.
@@ -196,14 +217,19 @@ COPYETA_INLINE calibration calibration::from_json(std::string_view text, std::st
     j = nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
     throw fail(fmt::format("not valid JSON (at byte {}): {}", e.byte, e.what()));
+  } catch (const nlohmann::json::exception& e) {
+    // The parser's other errors, e.g. out_of_range for a number beyond a double ("1e999").
+    throw fail(fmt::format("not valid JSON: {}", e.what()));
   }
   try {
     if (!j.is_object() || j.value("format", "") != "copyeta.calibration")
       throw fail("not a copyeta calibration (\"format\" must be \"copyeta.calibration\")");
-    const auto version = j.at("version").get<int>();
-    if (version != format_version)
+    const auto version = detail::json_integer(j.at("version"), std::numeric_limits<int>::min(),
+                                              std::numeric_limits<int>::max());
+    if (!version) throw fail(fmt::format("\"version\" = {} is not an integer", j.at("version").dump()));
+    if (*version != format_version)
       throw fail(fmt::format("version {} is not supported (this copyeta reads version {})",
-                             version, format_version));
+                             *version, format_version));
     calibration c;
     const auto weights = j.at("weights").get<std::vector<double>>();
     if (weights.size() != detail::ensemble_size)
@@ -218,7 +244,10 @@ COPYETA_INLINE calibration calibration::from_json(std::string_view text, std::st
     }
     if (std::abs(sum - 1.0) > 1e-6)
       throw fail(fmt::format("\"weights\" sum to {}, not 1", sum));
-    c.jobs_ = j.at("jobs").get<std::size_t>();
+    const auto& jobs = j.at("jobs");
+    if (!jobs.is_number_unsigned())
+      throw fail(fmt::format("\"jobs\" = {} is not a count of jobs", jobs.dump()));
+    c.jobs_ = jobs.get<std::size_t>();
     const auto loss = j.at("loss").get<std::vector<double>>();
     if (loss.size() != c.loss_.size())
       throw fail(fmt::format("\"loss\" has {} entries, expected {}", loss.size(), c.loss_.size()));
@@ -233,15 +262,21 @@ COPYETA_INLINE calibration calibration::from_json(std::string_view text, std::st
     if (!buckets.is_array() || buckets.size() != bucket_count)
       throw fail(fmt::format("\"buckets\" must be an array of {}", bucket_count));
     const int max_bin = static_cast<int>(std::ceil(max_error / bin_width));
+    // The quantiles add the weights up, per bucket and pooled over buckets: so must be finite.
+    double pooled = 0.0;
     for (std::size_t b = 0; b < bucket_count; ++b) {
       for (const auto& entry : buckets[b].at("bins")) {
-        const auto bin = entry.at(0).get<int>();
+        const auto bin = detail::json_integer(entry.at(0), -max_bin, max_bin);
         const auto weight = entry.at(1).get<double>();
-        if (bin < -max_bin || bin > max_bin || !(weight > 0.0 && std::isfinite(weight)))
-          throw fail(fmt::format("bucket {} has a bad bin [{}, {}]", bucket_name(b), bin, weight));
-        c.bins_[b][bin] += weight;
+        if (!bin || !(weight > 0.0 && std::isfinite(weight)))
+          throw fail(fmt::format("bucket {} has a bad bin [{}, {}]", bucket_name(b),
+                                 entry.at(0).dump(), weight));
+        c.bins_[b][static_cast<int>(*bin)] += weight;
+        pooled += weight;
       }
     }
+    if (!std::isfinite(pooled))
+      throw fail("the bins' weights add up to more than a double holds");
     return c;
   } catch (const nlohmann::json::exception& e) {
     throw fail(fmt::format("bad field: {}", e.what()));

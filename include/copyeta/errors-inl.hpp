@@ -22,6 +22,8 @@ inline std::string sample_error_message(reject_reason reason, std::string_view f
       return fmt::format("[copyeta.sample.{}] {} = {} is negative", tag, field, value);
     case reject_reason::amount_too_large:
       return fmt::format("[copyeta.sample.{}] {} = {} is above 2^64-1", tag, field, value);
+    case reject_reason::time_too_large:
+      return fmt::format("[copyeta.sample.{}] {} = {} is beyond ±2^53 seconds", tag, field, value);
     case reject_reason::malformed:
       return fmt::format("[copyeta.sample.{}] {} = {} did not parse", tag, field, value);
     case reject_reason::none:

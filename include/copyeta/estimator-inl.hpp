@@ -93,6 +93,8 @@ COPYETA_INLINE estimator::outlook estimator::evaluate(double now, double left) c
 COPYETA_INLINE copyeta::estimate estimator::estimate(double now) const {
   if (!std::isfinite(now))
     throw options_error(fmt::format("[copyeta.options] now = {} is not a finite time", now));
+  if (std::fabs(now) > max_abs_time)
+    throw options_error(fmt::format("[copyeta.options] now = {} is beyond ±2^53 seconds", now));
   return estimate_at(now, true);
 }
 
@@ -127,7 +129,7 @@ COPYETA_NOINLINE COPYETA_INLINE copyeta::estimate estimator::estimate_at(
   e.state = state::ok;
   if (is_stalled(e.t)) {
     e.state = state::stalled;
-    e.stalled_for = seconds_without_progress(e.t);
+    e.stalled_for = detail::clamp_seconds(seconds_without_progress(e.t));
   }
   e.remaining = detail::clamp_seconds(f->remaining);
   e.lo = std::min(detail::clamp_seconds(f->lo), e.remaining);

@@ -45,7 +45,8 @@ class estimator {
   sample_check try_add(const sample& s) noexcept;
 
   // The estimate at time `now` (seconds on the samples' clock). A `now` before the latest sample
-  // is taken as the latest sample's time. Throws options_error when `now` is not finite.
+  // is taken as the latest sample's time. Throws options_error when `now` is not finite or is
+  // beyond ±2^53 s (max_abs_time).
   copyeta::estimate estimate(double now) const;
 
   // Forgets every sample.

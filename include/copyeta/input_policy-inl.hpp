@@ -17,6 +17,7 @@ COPYETA_INLINE std::string_view to_string(reject_reason reason) noexcept {
     case reject_reason::amount_not_finite: return "amount_not_finite";
     case reject_reason::amount_too_large: return "amount_too_large";
     case reject_reason::malformed: return "malformed";
+    case reject_reason::time_too_large: return "time_too_large";
   }
   return "unknown";
 }
@@ -24,6 +25,7 @@ COPYETA_INLINE std::string_view to_string(reject_reason reason) noexcept {
 COPYETA_INLINE sample_check check_sample(const std::optional<sample>& previous,
                                          const sample& next) noexcept {
   if (!std::isfinite(next.t)) return {reject_reason::time_not_finite, false};
+  if (std::fabs(next.t) > max_abs_time) return {reject_reason::time_too_large, false};
   if (!previous) return {};
   if (next.t < previous->t) return {reject_reason::time_backwards, false};
   return {reject_reason::none, next.done < previous->done};
@@ -50,6 +52,8 @@ inline amount to_amount(std::string_view field, double value) {
 
 COPYETA_INLINE sample make_sample(double t, double done, double total) {
   if (!std::isfinite(t)) throw sample_error(reject_reason::time_not_finite, "t", t, std::nullopt);
+  if (std::fabs(t) > max_abs_time)
+    throw sample_error(reject_reason::time_too_large, "t", t, std::nullopt);
   sample s;
   s.t = t;
   s.done = detail::to_amount("done", done);

@@ -3,6 +3,9 @@
 //  case                                   strict estimator::add()        lenient monitor::add()
 //  -------------------------------------  -----------------------------  -------------------------
 //  t is NaN or infinite                   throws sample_error            rejected, counted
+//  |t| above 2^53 s (285 million years)   throws sample_error            rejected, counted
+//    (time_too_large): a double no longer resolves a second there, and spans between such
+//    times would overflow to infinity
 //  t before the previous sample's t       throws sample_error            rejected, counted
 //  t equal to the previous t              accepted: the tool printed twice in one clock tick;
 //                                         models see a zero-length step and never divide by it
@@ -37,9 +40,14 @@ enum class reject_reason : unsigned char {
   amount_not_finite,
   amount_too_large,
   malformed,  // a text row whose fields did not parse (trace and tool-output readers)
+  time_too_large,
 };
 
-inline constexpr int reject_reason_count = 7;
+inline constexpr int reject_reason_count = 8;
+
+// The largest |t| a sample may carry, in seconds: 2^53, below which a double resolves a second
+// and the difference of any two times is finite.
+inline constexpr double max_abs_time = 9007199254740992.0;
 
 // The snake_case name used in JSON ("reason") and in messages, e.g. "time_backwards".
 std::string_view to_string(reject_reason reason) noexcept;

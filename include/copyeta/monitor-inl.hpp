@@ -53,7 +53,8 @@ COPYETA_INLINE sample_check monitor::add(const sample& s) noexcept {
 
 COPYETA_INLINE copyeta::estimate monitor::estimate(double now) const noexcept {
   if (!std::isfinite(now)) now = estimator_->last() ? estimator_->last()->t : 0.0;
-  // With a finite `now` the estimator has nothing left to throw for.
+  now = std::clamp(now, -max_abs_time, max_abs_time);
+  // With a finite `now` within range the estimator has nothing left to throw for.
   return estimator_->estimate(now);
 }
 

@@ -39,7 +39,8 @@ class monitor {
   // Applies the input policy; returns what it decided. Never throws.
   sample_check add(const sample& s) noexcept;
 
-  // The estimate at `now`. A non-finite `now` is taken as the latest sample's time. Never throws.
+  // The estimate at `now`. A non-finite `now` is taken as the latest sample's time, and one beyond
+  // ±2^53 s (max_abs_time) as that bound. Never throws.
   copyeta::estimate estimate(double now) const noexcept;
 
   std::uint64_t accepted() const noexcept { return accepted_; }

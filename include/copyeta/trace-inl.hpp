@@ -127,6 +127,8 @@ COPYETA_INLINE trace read_trace_csv(std::istream& in, std::string name) {
       row.t = *t;
       if (!std::isfinite(*t))
         report(reject_reason::time_not_finite, "t_seconds", *text, "is not a finite time");
+      else if (std::fabs(*t) > max_abs_time)
+        report(reject_reason::time_too_large, "t_seconds", *text, "is beyond ±2^53 seconds");
     }
 
     const auto parse = [&](std::string_view col, std::string_view text,

@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <string_view>
 
 namespace {
 
@@ -144,6 +146,44 @@ TEST(calibration, bad_files_are_refused_with_the_reason) {
   std::string missing = good;
   missing.replace(missing.find("\"jobs\""), 6, "\"jabs\"");
   EXPECT_NE(load_error(missing).find("site.json: bad field"), std::string::npos);
+}
+
+// Found by fuzzing (tests/fuzz/fuzz_calibration.cpp): each of these escaped as another exception,
+// was converted with undefined behaviour, wrapped around, or loaded a calibration that could not
+// be written back. All are refused with input_error, so nothing is ever half-loaded.
+TEST(calibration, hostile_numbers_are_refused_never_half_loaded) {
+  const std::string good = calibration::fit(ten_jobs()).to_json();
+  const auto with = [&](std::string_view from, std::string_view to) {
+    std::string text = good;
+    const auto at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return text.replace(at, from.size(), to);
+  };
+  // A number beyond a double: nlohmann's out_of_range, not a parse_error, escaped from_json.
+  EXPECT_NE(load_error("1e999").find("site.json: not valid JSON"), std::string::npos);
+  EXPECT_NE(load_error(with("\"loss\": [", "\"loss\": [1e999, ")).find("not valid JSON"),
+            std::string::npos);
+  // Floats where integers belong: get<int>() / get<size_t>() of 1.5e300 is undefined behaviour.
+  EXPECT_NE(load_error(with("\"version\": 1", "\"version\": 1.5e300")).find("\"version\""),
+            std::string::npos);
+  EXPECT_NE(load_error(with("\"jobs\": 10", "\"jobs\": 1e30")).find("\"jobs\""),
+            std::string::npos);
+  // A negative count of jobs wrapped around to 2^64 - 1.
+  EXPECT_NE(load_error(with("\"jobs\": 10", "\"jobs\": -1")).find("\"jobs\""),
+            std::string::npos);
+  // A bin index that wrapped around into range (2^32 + 1 read as bin 1), or was a float.
+  EXPECT_NE(load_error(with("\"bins\": [", "\"bins\": [[4294967297, 1], ")).find("bad bin"),
+            std::string::npos);
+  EXPECT_NE(load_error(with("\"bins\": [", "\"bins\": [[1.5e300, 1], ")).find("bad bin"),
+            std::string::npos);
+  // Finite weights that add up to infinity: the calibration loaded, and to_json() then wrote
+  // "inf", which no JSON reader takes back.
+  EXPECT_NE(load_error(with("\"bins\": [", "\"bins\": [[0, 1e308], [0, 1e308], "))
+                .find("more than a double"),
+            std::string::npos);
+  // What still loads writes itself back.
+  const calibration back = calibration::from_json(with("\"bins\": [", "\"bins\": [[0, 1e300], "));
+  EXPECT_EQ(calibration::from_json(back.to_json()).to_json(), back.to_json());
 }
 
 TEST(calibration, the_shipped_calibration_has_learned_from_real_jobs) {

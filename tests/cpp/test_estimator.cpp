@@ -202,6 +202,7 @@ TEST(estimator, now_before_the_last_sample_is_the_last_sample) {
   m.add({10.0, 100, 1000});
   EXPECT_EQ(m.estimate(3.0).t, 10.0);
   EXPECT_THROW(m.estimate(std::nan("")), copyeta::options_error);
+  EXPECT_THROW(m.estimate(1e300), copyeta::options_error);  // beyond ±2^53 s
 }
 
 TEST(estimator, whatever_a_model_returns_the_estimate_is_valid) {

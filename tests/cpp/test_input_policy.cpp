@@ -24,6 +24,12 @@ TEST(input_policy, first_sample_needs_only_a_finite_time) {
   EXPECT_EQ(check_sample(std::nullopt, {HUGE_VAL, 0, 1}).reason, reject_reason::time_not_finite);
 }
 
+TEST(input_policy, times_beyond_2_to_the_53_seconds_are_too_large) {
+  EXPECT_EQ(check_sample(previous, {1e16, 600, 1000}).reason, reject_reason::time_too_large);
+  EXPECT_EQ(check_sample(std::nullopt, {-1e300, 0, 1}).reason, reject_reason::time_too_large);
+  EXPECT_TRUE(check_sample(previous, {copyeta::max_abs_time, 600, 1000}).accepted());
+}
+
 TEST(input_policy, time_backwards_is_rejected) {
   EXPECT_EQ(check_sample(previous, {9.999, 600, 1000}).reason, reject_reason::time_backwards);
 }
@@ -111,6 +117,10 @@ TEST(make_sample, rejects_bad_values_by_field) {
   EXPECT_EQ(reason_of(0, std::nan(""), 2), reject_reason::amount_not_finite);
   EXPECT_EQ(reason_of(0, 1, inf), reject_reason::amount_not_finite);
   EXPECT_EQ(reason_of(0, 1.9e19, 2), reject_reason::amount_too_large);
+  EXPECT_EQ(reason_of(1e300, 1, 2), reject_reason::time_too_large);
+  EXPECT_EQ(reason_of(-std::nextafter(copyeta::max_abs_time, inf), 1, 2),
+            reject_reason::time_too_large);
+  EXPECT_EQ(reason_of(-copyeta::max_abs_time, 1, 2), reject_reason::none);
 }
 
 TEST(make_sample, error_names_field_and_value) {

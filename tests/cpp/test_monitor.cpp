@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,29 @@ TEST(monitor, estimate_never_throws_on_a_bad_now) {
   EXPECT_EQ(e.t, 4.0);
   EXPECT_EQ(e.state, state::ok);
   EXPECT_EQ(m.estimate(HUGE_VAL).t, 4.0);
+}
+
+// Fuzz findings 5 and 6 (docs/RELIABILITY.md): times so far apart that their difference
+// overflowed to infinity hung robust_window and made `stalled_for` infinite. Such times are now
+// rejected as time_too_large, and an estimate asked beyond the bound is taken at the bound.
+TEST(monitor, times_beyond_2_to_the_53_are_rejected_for_every_model) {
+  const double far = std::numeric_limits<double>::max();
+  for (const auto name : copyeta::model_names()) {
+    copyeta::monitor_options o;
+    o.model = std::string(name);
+    monitor m(o);
+    EXPECT_EQ(m.add({-far, 0, 1000}).reason, reject_reason::time_too_large) << name;
+    EXPECT_TRUE(m.add({-copyeta::max_abs_time, 0, 1000}).accepted()) << name;
+    EXPECT_TRUE(m.add({-copyeta::max_abs_time + 4.0, 100, 1000}).accepted()) << name;
+    EXPECT_EQ(m.add({far, 200, 1000}).reason, reject_reason::time_too_large) << name;
+    EXPECT_EQ(m.rejected(reject_reason::time_too_large), 2u) << name;
+    const auto e = m.estimate(far);
+    EXPECT_EQ(e.t, copyeta::max_abs_time) << name;
+    EXPECT_TRUE(std::isfinite(e.stalled_for)) << name;
+    EXPECT_LE(e.stalled_for, 1e12) << name;
+    EXPECT_LE(e.lo, e.remaining) << name;
+    EXPECT_LE(e.remaining, e.hi) << name;
+  }
 }
 
 TEST(monitor, uses_the_named_model) {

@@ -81,6 +81,16 @@ TEST(read_trace_csv, a_non_finite_time_is_its_own_reason) {
   EXPECT_FALSE(tr.rows[0].to_sample().has_value());
 }
 
+// Fuzz finding 5: `copyeta replay` of these two rows never returned.
+TEST(read_trace_csv, a_time_beyond_2_to_the_53_seconds_is_too_large) {
+  const auto tr = parse_trace_csv(
+      "t_seconds,bytes_done\n-1.7976931348623157e308,0\n1.7976931348623157e308,0\n", "x.csv");
+  ASSERT_EQ(tr.rows.size(), 2u);
+  EXPECT_EQ(tr.rows[0].reason, reject_reason::time_too_large);
+  EXPECT_EQ(tr.rows[1].error,
+            "x.csv:3: column t_seconds: '1.7976931348623157e308' is beyond ±2^53 seconds");
+}
+
 TEST(read_trace_csv, missing_required_columns_throw_input_error) {
   try {
     parse_trace_csv("t_seconds,bytes\n1,2\n", "bad.csv");
