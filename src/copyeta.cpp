@@ -47,5 +47,6 @@
 #include <copyeta/progress_line-inl.hpp>
 #include <copyeta/replay-inl.hpp>
 #include <copyeta/scoring-inl.hpp>
+#include <copyeta/shared_monitor-inl.hpp>
 #include <copyeta/trace-inl.hpp>
 #include <copyeta/units-inl.hpp>

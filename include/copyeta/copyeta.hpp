@@ -14,4 +14,5 @@
 #include <copyeta/replay.hpp>
 #include <copyeta/sample.hpp>
 #include <copyeta/scoring.hpp>
+#include <copyeta/shared_monitor.hpp>
 #include <copyeta/trace.hpp>
