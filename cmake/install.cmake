@@ -1,11 +1,11 @@
-# Install rules: headers, both library targets, a CMake package (copyeta::copyeta,
-# copyeta::header_only) and a pkg-config file.
+# Install rules: headers, the library targets, a CMake package (copyeta::copyeta,
+# copyeta::header_only, copyeta::c) and pkg-config files (copyeta, copyeta_c).
 include(CMakePackageConfigHelpers)
 
 install(DIRECTORY include/copyeta DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${COPYETA_GENERATED_INCLUDE}/copyeta DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
-install(TARGETS copyeta copyeta_header_only
+install(TARGETS copyeta copyeta_header_only copyeta_c
   EXPORT copyeta-targets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -47,4 +47,6 @@ foreach(dir LIBDIR INCLUDEDIR)
   endif()
 endforeach()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/copyeta.pc.in ${PROJECT_BINARY_DIR}/copyeta.pc @ONLY)
-install(FILES ${PROJECT_BINARY_DIR}/copyeta.pc DESTINATION ${COPYETA_PC_DIR})
+configure_file(${PROJECT_SOURCE_DIR}/cmake/copyeta_c.pc.in ${PROJECT_BINARY_DIR}/copyeta_c.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/copyeta.pc ${PROJECT_BINARY_DIR}/copyeta_c.pc
+  DESTINATION ${COPYETA_PC_DIR})

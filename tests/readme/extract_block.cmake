@@ -1,0 +1,46 @@
+# copyeta_readme_block(<README> <OPENING> <OUT_VAR> <ERROR_VAR>): the code of the one fenced block
+# of README whose fence line and first code line are OPENING (e.g. "```c\n/* hello.c */"), first
+# code line included, up to the closing fence. ERROR_VAR is empty on success, otherwise it says
+# what is wrong with the README. For the blocks beyond hello.cpp (extract.cmake): the C API's
+# hello.c and examples/ecp's lines.
+function(copyeta_readme_block readme opening out_var error_var)
+  set(${out_var} "" PARENT_SCOPE)
+  set(${error_var} "" PARENT_SCOPE)
+  if(NOT EXISTS "${readme}")
+    set(${error_var} "${readme} does not exist" PARENT_SCOPE)
+    return()
+  endif()
+  file(READ "${readme}" text)
+  string(REPLACE "\r\n" "\n" text "${text}")
+
+  string(FIND "${opening}" "\n" fence_length)
+  math(EXPR fence_length "${fence_length} + 1")
+  set(rest "${text}")
+  set(count 0)
+  while(TRUE)
+    string(FIND "${rest}" "${opening}" at)
+    if(at EQUAL -1)
+      break()
+    endif()
+    math(EXPR count "${count} + 1")
+    math(EXPR next "${at} + ${fence_length}")
+    if(count EQUAL 1)
+      string(SUBSTRING "${rest}" ${next} -1 code)
+    endif()
+    string(SUBSTRING "${rest}" ${next} -1 rest)
+  endwhile()
+
+  string(REPLACE "\n" "\\n" shown "${opening}")
+  if(NOT count EQUAL 1)
+    set(${error_var} "${readme} has ${count} fenced blocks opening with ${shown}; it needs exactly one"
+      PARENT_SCOPE)
+    return()
+  endif()
+  string(FIND "${code}" "\n```" end)
+  if(end EQUAL -1)
+    set(${error_var} "the block of ${readme} opening with ${shown} is never closed" PARENT_SCOPE)
+    return()
+  endif()
+  string(SUBSTRING "${code}" 0 ${end} code)
+  set(${out_var} "${code}\n" PARENT_SCOPE)
+endfunction()
