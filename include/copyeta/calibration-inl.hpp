@@ -10,14 +10,22 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <sstream>
+
+#ifndef _WIN32
+#include <fcntl.h>
+#include <unistd.h>
+#endif
 
 namespace copyeta {
 namespace detail {
@@ -61,8 +69,11 @@ inline std::optional<std::int64_t> json_integer(const nlohmann::json& v, std::in
   return value;
 }
 
-// 9 significant digits: stable across platforms and far finer than the data warrant.
-inline std::string json_number(double v) { return fmt::format("{:.9g}", v); }
+// 9 significant digits: stable across platforms and far finer than the data warrant. Exact: the
+// shortest text that reads back to the same double.
+inline std::string json_number(double v, bool exact) {
+  return exact ? fmt::format("{}", v) : fmt::format("{:.9g}", v);
+}
 
 }  // namespace detail
 
@@ -179,8 +190,8 @@ COPYETA_INLINE double calibration::quantile(double fraction, double p) const {
   return detail::between_buckets(per_bucket, fraction);
 }
 
-COPYETA_INLINE std::string calibration::to_json() const {
-  using detail::json_number;
+COPYETA_INLINE std::string calibration::to_json(bool exact) const {
+  const auto json_number = [exact](double v) { return detail::json_number(v, exact); };
   std::string out = "{\n";
   out += "  \"format\": \"copyeta.calibration\",\n";
   out += fmt::format("  \"version\": {},\n", format_version);
@@ -284,19 +295,55 @@ COPYETA_INLINE calibration calibration::from_json(std::string_view text, std::st
 }
 
 COPYETA_INLINE void calibration::save(const std::string& path) const {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << to_json();
-    out.flush();
-    if (!out)
-      throw input_error(fmt::format("[copyeta.input] {}: cannot write the calibration", temporary));
+  // Written whole to a new file in the same directory (so that the rename stays on one file
+  // system), flushed to disk, then renamed over `path`: a reader sees the old calibration or
+  // the new one, never part of one, and a failure leaves `path` as it was.
+  const std::string text = to_json();
+  const auto fail = [&](const std::string& what, int err) {
+    return input_error(fmt::format("[copyeta.input] {}: {}{}", path, what,
+                                   err ? fmt::format(" ({})", std::strerror(err)) : ""));
+  };
+  std::string temporary;
+  std::FILE* out = nullptr;
+  for (int attempt = 0; attempt < 100 && !out; ++attempt) {
+    // "x": created here, never an existing file (another save's, or a link planted there).
+    temporary = fmt::format("{}.{:x}.{}.tmp", path,
+                            std::chrono::steady_clock::now().time_since_epoch().count(), attempt);
+    errno = 0;
+    out = std::fopen(temporary.c_str(), "wbx");
+    if (!out && errno != EEXIST) break;
+  }
+  if (!out) throw fail("cannot write the calibration next to it", errno);
+  errno = 0;
+  bool written = std::fwrite(text.data(), 1, text.size(), out) == text.size() &&
+                 std::fflush(out) == 0;
+#ifndef _WIN32
+  written = written && ::fsync(::fileno(out)) == 0;
+#endif
+  int err = errno;
+  if (std::fclose(out) != 0 && written) {
+    written = false;
+    err = errno;
+  }
+  if (!written) {
+    std::remove(temporary.c_str());
+    throw fail("cannot write the calibration", err);
   }
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    err = errno;
     std::remove(temporary.c_str());
-    throw input_error(fmt::format("[copyeta.input] {}: cannot replace it with the new calibration",
-                                  path));
+    throw fail("cannot replace it with the new calibration", err);
   }
+#ifndef _WIN32
+  // The rename itself reaches the disk with the directory.
+  const auto slash = path.rfind('/');
+  const std::string directory = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  const int dir = ::open(directory.c_str(), O_RDONLY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+#endif
 }
 
 COPYETA_INLINE calibration calibration::load(const std::string& path) {

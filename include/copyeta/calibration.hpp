@@ -100,8 +100,10 @@ class calibration {
   double bucket_quantile(std::size_t bucket, double p) const;
 
   // Versioned JSON: {"format": "copyeta.calibration", "version": 1, ...}. Byte-stable: the same
-  // calibration always gives the same text.
-  std::string to_json() const;
+  // calibration always gives the same text. Numbers keep 9 significant digits, which makes the
+  // same file on every platform's libm; `exact` writes each number so that it reads back to the
+  // same double (pickling, a coordinator merging workers' tables).
+  std::string to_json(bool exact = false) const;
   // Throws input_error naming `source` and what is wrong.
   static calibration from_json(std::string_view text, std::string_view source = "calibration");
   // Writes atomically (a temporary file renamed over `path`); throws input_error on failure.

@@ -54,7 +54,8 @@ void register_calibration(py::module_& m) {
       .def_static("load", [](const std::string& path) {
         return std::make_shared<calibration>(calibration::load(path));
       }, py::arg("path"))
-      .def("to_json", &calibration::to_json)
+      .def("to_json", &calibration::to_json, py::arg("exact") = false,
+           "The JSON text; `exact` keeps every number's last bit (files keep 9 digits).")
       .def_static("from_json", [](const std::string& text) {
         return std::make_shared<calibration>(calibration::from_json(text, "from_json"));
       }, py::arg("text"))
@@ -74,7 +75,7 @@ void register_calibration(py::module_& m) {
           weights += fmt::format("{}{}={:.3g}", i ? ", " : "", calibration::components[i], c.weights()[i]);
         return fmt::format("Calibration(jobs={}, weights={{{}}})", c.jobs(), weights);
       })
-      .def(py::pickle([](const calibration& c) { return c.to_json(); },
+      .def(py::pickle([](const calibration& c) { return c.to_json(true); },
                       [](const std::string& text) {
                         return std::make_shared<calibration>(calibration::from_json(text, "pickle"));
                       }));
