@@ -61,7 +61,7 @@ std::string elapsed_text(double seconds) {
 void print_jsonl(std::string_view name, const estimate& e) {
   auto j = estimate_json(e);
   j["trace"] = name;
-  fmt::print("{}\n", j.dump());
+  fmt::print("{}", json_line(j));
 }
 
 // The 2009 e-mail store copy: what the admins posted, and what copyeta says on the same data.

@@ -43,4 +43,8 @@ nlohmann::ordered_json rejected_json(const trace_row& row, double level, reject_
   return j;
 }
 
+std::string json_line(const nlohmann::ordered_json& j) {
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
 }  // namespace copyeta::cli

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
 #include <string_view>
 
 namespace copyeta::cli {
@@ -19,5 +20,10 @@ nlohmann::ordered_json estimate_json(const estimate& e);
 // "reason" (the input-policy name) and "error" (the message naming line and column).
 nlohmann::ordered_json rejected_json(const trace_row& row, double level, reject_reason reason,
                                      std::string_view error);
+
+// One JSON line, with its "\n". Text that is not UTF-8 (a rejected row's bytes quoted in its
+// error, a file name in another encoding) is written with U+FFFD in place of the bad bytes:
+// dump() would throw, and the line (or the whole command) would be lost.
+std::string json_line(const nlohmann::ordered_json& j);
 
 }  // namespace copyeta::cli

@@ -265,6 +265,8 @@ std::vector<open_file> procfs::files(int pid) const {
     struct stat st {};
     if (::stat(link.c_str(), &st) == 0) {
       f.regular = S_ISREG(st.st_mode);
+      f.device = static_cast<std::uint64_t>(st.st_dev);
+      f.inode = static_cast<std::uint64_t>(st.st_ino);
       f.block_device = S_ISBLK(st.st_mode);
       if (f.regular) f.size = static_cast<std::uint64_t>(st.st_size);
       if (f.block_device) f.size = block_device_size(link).value_or(0);

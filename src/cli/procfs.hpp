@@ -35,6 +35,10 @@ struct open_file {
   bool regular = false;
   bool block_device = false;
   std::uint64_t size = 0;  // st_size, or BLKGETSIZE64 for a block device
+  // The open file's identity (st_dev, st_ino through the fd link): the same across a rename
+  // or an unlink of its name, new when another file took the name and was opened.
+  std::uint64_t device = 0;
+  std::uint64_t inode = 0;
 };
 
 struct process_io {

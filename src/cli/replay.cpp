@@ -49,7 +49,7 @@ int run_replay(const replay_args& args) {
       const auto j = r.estimate.state == state::rejected
                          ? rejected_json(input.rows[i], args.level, r.reason, r.error)
                          : estimate_json(r.estimate);
-      fmt::print("{}\n", j.dump());
+      fmt::print("{}", json_line(j));
     } else {
       const auto fraction = r.estimate.fraction();
       fmt::print("{:>12.3f}  {:>7}  {:<13}  {}\n", r.estimate.t,

@@ -67,12 +67,18 @@ nlohmann::ordered_json checkpoints::json() const {
   return all;
 }
 
-void checkpoints::print(std::FILE* out, const format_options& options) const {
+std::string checkpoints::text(const format_options& options) const {
+  std::string lines;
   for (const said& s : said_) {
     if (!s.e) continue;
-    fmt::print(out, "  at {:>2}%: copyeta said {}\n", static_cast<int>(s.share * 100.0),
-               format_finish(*s.e, s.wall, options));
+    lines += fmt::format("  at {:>2}%: copyeta said {}\n", static_cast<int>(s.share * 100.0),
+                         format_finish(*s.e, s.wall, options));
   }
+  return lines;
+}
+
+void checkpoints::print(std::FILE* out, const format_options& options) const {
+  fmt::print(out, "{}", text(options));
 }
 
 std::string format_clock(wall_clock::time_point wall, const format_options& options) {

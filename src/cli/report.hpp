@@ -2,6 +2,8 @@
 // copyeta said as the copy passed 25%, 50% and 75% of the way).
 #pragma once
 
+#include "clock.hpp"
+
 #include <copyeta/estimate.hpp>
 #include <copyeta/format.hpp>
 
@@ -15,8 +17,6 @@
 #include <string_view>
 
 namespace copyeta::cli {
-
-using wall_clock = std::chrono::system_clock;
 
 double unix_seconds(wall_clock::time_point wall);
 
@@ -42,7 +42,8 @@ class checkpoints {
   void record(const std::optional<estimate>& before, const estimate& now, wall_clock::time_point wall);
   // {"25": {estimate keys..., "wall"}, "50": null, "75": ...}
   nlohmann::ordered_json json() const;
-  // "  at 25%: copyeta said 3:30pm ± 1 hour" per recorded share, to `out`.
+  // "  at 25%: copyeta said 3:30pm ± 1 hour\n" per recorded share.
+  std::string text(const format_options& options) const;
   void print(std::FILE* out, const format_options& options) const;
 
  private:

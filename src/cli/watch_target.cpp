@@ -142,9 +142,18 @@ std::unique_ptr<monitor> watch_target::fresh_monitor() const {
 }
 
 void watch_target::follow(const std::vector<open_file>& files, const process_io* io) {
+  // The followed file is the same open file: the same fd and inode (a rename or an unlink of
+  // its name changes the link's text, not the file). Truncated to nothing it is still the
+  // followed file, though no longer a source worth attaching to.
+  const auto is_followed = [&](const open_file& f) {
+    if (f.fd != fd_) return false;
+    if (inode_ != 0 || f.inode != 0) return f.inode == inode_ && f.device == device_;
+    return f.path == file_;
+  };
   const open_file* current = nullptr;
   for (const open_file& f : files)
-    if (f.fd == fd_ && f.path == file_ && is_source(f)) current = &f;
+    if (is_followed(f) && (is_source(f) || (f.regular && f.access == access_mode::read)))
+      current = &f;
   if (!current)
     for (const open_file& f : files)
       if (is_source(f) && (!current || f.pos > current->pos)) current = &f;
@@ -163,7 +172,21 @@ void watch_target::follow(const std::vector<open_file>& files, const process_io*
     }
     return;
   }
-  const bool switched = current->fd != fd_ || current->path != file_;
+  const bool switched = !is_followed(*current);
+  if (switched && fd_ >= 0 && current->fd == fd_ && current->path == file_) {
+    // The same fd and name, another inode: the file was replaced and the tool opened the new
+    // one. Its progress starts from its own position; nothing carries over.
+    notes_.push_back(fmt::format(
+        "{} was replaced by another file (inode {}, was {}): following the new one", file_,
+        current->inode, inode_));
+  } else if (!switched && current->path != file_) {
+    notes_.push_back(
+        current->path.size() > 10 && current->path.compare(current->path.size() - 10, 10,
+                                                           " (deleted)") == 0
+            ? fmt::format("{} was deleted while open: still followed", file_)
+            : fmt::format("{} was renamed to {}: still followed", file_, current->path));
+    file_ = current->path;
+  }
   if (switched) {
     const bool had_file = fd_ >= 0;
     if (overall_) completed_files_ += file_done_;
@@ -171,7 +194,10 @@ void watch_target::follow(const std::vector<open_file>& files, const process_io*
     file_closed_ = false;
     fd_ = current->fd;
     file_ = current->path;
+    device_ = current->device;
+    inode_ = current->inode;
     file_size_ = current->size;
+    ++file_serial_;
     // The read counter counts every file the process read: from the second file on, only what
     // it read since this one was opened is this file's.
     rchar_base_ = had_file ? rchar : 0;
@@ -180,12 +206,18 @@ void watch_target::follow(const std::vector<open_file>& files, const process_io*
       finished_ = finish_observed_ = false;
     }
   }
+  const std::uint64_t size_before = file_size_;
   file_size_ = current->size;
   const std::uint64_t by_pos = current->pos;
   const std::uint64_t by_reads = std::min<std::uint64_t>(rchar - std::min(rchar, rchar_base_), file_size_);
   const std::uint64_t by_written = std::min<std::uint64_t>(written, file_size_);
 
   measure chosen = measure_;
+  // The measure followed fell: the file was truncated under the tool, or the tool went back
+  // in it. That is no reason to change measures.
+  const bool went_back = !switched && ((measure_ == measure::position && by_pos < last_pos_) ||
+                                       (measure_ == measure::read_counter && by_reads < last_rchar_) ||
+                                       (measure_ == measure::written_size && by_written < last_written_));
   if (switched || measure_ == measure::none) {
     // The first look: pos is the rule; a tool that has read much with pos still at 0 preads,
     // and one that has read nothing while its output grows copies inside the kernel.
@@ -193,7 +225,7 @@ void watch_target::follow(const std::vector<open_file>& files, const process_io*
              : by_reads > (std::uint64_t{1} << 20) && io        ? measure::read_counter
              : by_written > 0                                   ? measure::written_size
                                                                 : measure::position;
-  } else {
+  } else if (!went_back) {
     const auto moved = [&](measure m) {
       switch (m) {
         case measure::position: return by_pos > last_pos_;
@@ -219,9 +251,37 @@ void watch_target::follow(const std::vector<open_file>& files, const process_io*
   last_pos_ = by_pos;
   last_rchar_ = by_reads;
   last_written_ = by_written;
+  const amount done_before = file_done_;
   file_done_ = measure_ == measure::position       ? std::min<std::uint64_t>(by_pos, file_size_)
                : measure_ == measure::read_counter ? by_reads
                                                    : by_written;
+  if (switched) return;
+  if (file_size_ < size_before) {
+    notes_.push_back(fmt::format("{} was truncated from {} to {} bytes{}", file_, size_before,
+                                 file_size_,
+                                 file_done_ < done_before
+                                     ? fmt::format(", below the {} already read: its estimate "
+                                                   "starts afresh",
+                                                   done_before)
+                                     : std::string()));
+  } else if (went_back) {
+    notes_.push_back(fmt::format("the progress on {} went back from {} to {} bytes (the tool went "
+                                 "back, or its output was truncated): its estimate starts afresh",
+                                 file_, done_before, file_done_));
+  }
+  if (file_done_ < done_before && !overall_) {
+    // What was read before no longer counts for this file, nor does its rate: a clean start
+    // (the process's start is no longer this run's start either).
+    monitor_ = fresh_monitor();
+    finished_ = finish_observed_ = false;
+    warm_start_pending_ = false;
+  }
+}
+
+std::vector<std::string> watch_target::take_notes() {
+  std::vector<std::string> taken;
+  taken.swap(notes_);
+  return taken;
 }
 
 const estimate& watch_target::observe(double t) {
@@ -252,12 +312,11 @@ const estimate& watch_target::observe(double t) {
     // Kernels without I/O accounting have no /proc/PID/io: positions and sizes still work.
   }
 
-  const std::string before = file_;
-  const int before_fd = fd_;
+  const std::uint64_t serial_before = file_serial_;
   follow(files, io ? &*io : nullptr);
   if (phase_ == phase::flushing) {
     // Flushing is left as soon as the process moves on to another file.
-    if (fd_ == before_fd && file_ == before) {
+    if (file_serial_ == serial_before) {
       observe_flush(t, true);
       return last_;
     }

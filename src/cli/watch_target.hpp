@@ -39,6 +39,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace copyeta::cli {
 
@@ -103,6 +104,9 @@ class watch_target {
   std::optional<double> end_t() const noexcept { return end_t_; }
   // Why the target ended, when not by finishing: "process exited", "PID reused", ...
   const std::string& end_reason() const noexcept { return end_reason_; }
+  // What happened to the followed file since the last call, for a message: truncated, its
+  // position gone back, replaced by another file, renamed or deleted while open.
+  std::vector<std::string> take_notes();
 
  private:
   enum class phase { copying, flushing, ended };
@@ -124,9 +128,13 @@ class watch_target {
   bool overall_ = false;
   std::optional<amount> overall_total_;
 
-  // The followed file: fd and path identify it across observations.
+  // The followed file: fd and inode identify it across observations (fd and path when the
+  // inode is unknown); file_serial_ counts the files followed.
   int fd_ = -1;
   std::string file_;
+  std::uint64_t device_ = 0, inode_ = 0;
+  std::uint64_t file_serial_ = 0;
+  std::vector<std::string> notes_;
   measure measure_ = measure::none;
   std::uint64_t file_size_ = 0;
   bool file_closed_ = false;  // the process closed it: read through

@@ -134,9 +134,15 @@ class fake_proc {
 
  private:
   std::string pid_dir(int pid) const { return fmt::format("{}/{}", root(), pid); }
+  // In place, then cut to length: truncating a file to zero and writing it again makes ext4
+  // write it back to disk on close (auto_da_alloc), which slows staged trees to disk speed.
   static void write(const std::string& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) throw std::runtime_error("cannot write " + path);
+    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                         ::ftruncate(fd, static_cast<off_t>(text.size())) == 0;
+    ::close(fd);
+    if (!written) throw std::runtime_error("cannot write " + path);
   }
 
   std::string base_;

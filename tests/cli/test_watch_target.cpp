@@ -442,6 +442,116 @@ TEST(watch_target, without_io_accounting_positions_still_work) {
   EXPECT_EQ(target.last().state, state::finished);  // no meminfo: no flush to wait for
 }
 
+// The followed file changes under the tool: truncated, rewound, replaced, renamed. Each is
+// said (take_notes) and handled so that no progress is counted twice or against another file.
+
+TEST(watch_target, a_source_truncated_below_what_was_read_starts_afresh) {
+  dd_copy copy(300 * MB, 30.0);
+  const procfs proc(copy.staged.root());
+  watch_target target(proc, dd_copy::pid, {}, 0.0);
+  copy.run(target, 300, 10, 10);  // 400 MB read
+  ASSERT_EQ(target.last().state, state::ok);
+  EXPECT_TRUE(target.take_notes().empty());
+  copy.staged.resize_file(copy.in, 250 * MB);
+  target.observe(11);
+  const auto notes = target.take_notes();
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_THAT(notes[0], ::testing::HasSubstr(copy.in + " was truncated from 1000000000 to "
+                                             "250000000 bytes, below the 400000000 already read"));
+  // All there is has been read: dd reads the end of its input next.
+  EXPECT_EQ(target.last().done, 250 * MB);
+  EXPECT_EQ(*target.last().total, 250 * MB);
+  EXPECT_EQ(target.last().state, state::finished);
+  EXPECT_TRUE(target.take_notes().empty());  // said once
+}
+
+TEST(watch_target, a_source_truncated_ahead_of_the_tool_leaves_less_to_read) {
+  dd_copy copy(300 * MB, 30.0);
+  const procfs proc(copy.staged.root());
+  watch_target target(proc, dd_copy::pid, {}, 0.0);
+  copy.run(target, 300, 10, 10);  // 400 MB read
+  copy.staged.resize_file(copy.in, 600 * MB);
+  copy.run(target, 400, 10, 1);
+  const auto notes = target.take_notes();
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_THAT(notes[0], ::testing::EndsWith("was truncated from 1000000000 to 600000000 bytes"));
+  // 190 MB left at 10 MB/s: the rate carries on, the total is the new size.
+  EXPECT_EQ(*target.last().total, 600 * MB);
+  EXPECT_EQ(target.last().state, state::ok);
+  EXPECT_NEAR(target.last().remaining, 19.0, 3.0);
+}
+
+TEST(watch_target, a_position_that_goes_back_restarts_the_estimate_on_the_same_measure) {
+  // The tool seeks back to 100 MB (a retry, a rewritten source): the read counter still grows,
+  // but the position is the truth.
+  dd_copy copy(300 * MB, 30.0);
+  const procfs proc(copy.staged.root());
+  watch_target target(proc, dd_copy::pid, {}, 0.0);
+  copy.run(target, 300, 10, 10);  // 400 MB read
+  std::uint64_t rchar = 400 * MB;
+  for (int second = 11; second <= 20; ++second) {
+    const std::uint64_t pos = (100 + 20 * static_cast<std::uint64_t>(second - 11)) * MB;
+    rchar += 20 * MB;
+    copy.staged.set_pos(dd_copy::pid, 0, pos);
+    copy.staged.set_io(dd_copy::pid, rchar, rchar);
+    target.observe(second);
+    if (second == 11) {
+      EXPECT_EQ(target.last().done, 100 * MB);
+      EXPECT_EQ(target.last().state, state::warming_up);  // nothing carried over
+      const auto notes = target.take_notes();
+      ASSERT_EQ(notes.size(), 1u);
+      EXPECT_THAT(notes[0], ::testing::HasSubstr("went back from 400000000 to 100000000 bytes"));
+    }
+  }
+  EXPECT_EQ(target.what_measured(), measure::position);
+  EXPECT_EQ(target.last().done, 280 * MB);
+  // 720 MB left at the new 20 MB/s.
+  EXPECT_EQ(target.last().state, state::ok);
+  EXPECT_NEAR(target.last().remaining, 36.0, 5.0);
+}
+
+TEST(watch_target, a_replaced_file_is_a_new_file) {
+  // The same fd and name, another inode: the tool reopened the name after someone replaced
+  // the file with a 400 MB one.
+  dd_copy copy(300 * MB, 30.0);
+  const procfs proc(copy.staged.root());
+  watch_target target(proc, dd_copy::pid, {}, 0.0);
+  copy.run(target, 300, 10, 10);
+  const std::string other = copy.staged.make_file("other.img", 400 * MB);
+  std::filesystem::rename(other, copy.in);
+  copy.staged.set_pos(dd_copy::pid, 0, 10 * MB);
+  copy.staged.set_io(dd_copy::pid, 410 * MB, 0);
+  target.observe(11);
+  const auto notes = target.take_notes();
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_THAT(notes[0], ::testing::HasSubstr(copy.in + " was replaced by another file"));
+  EXPECT_EQ(target.file(), copy.in);
+  EXPECT_EQ(target.last().done, 10 * MB);
+  EXPECT_EQ(*target.last().total, 400 * MB);
+  EXPECT_EQ(target.last().state, state::warming_up);
+  EXPECT_EQ(target.what_measured(), measure::position);
+}
+
+TEST(watch_target, a_file_renamed_while_open_is_still_the_same_file) {
+  dd_copy copy(300 * MB, 30.0);
+  const procfs proc(copy.staged.root());
+  watch_target target(proc, dd_copy::pid, {}, 0.0);
+  copy.run(target, 300, 10, 10);
+  const double before = target.last().remaining;
+  // mv in.img moved.img: the kernel's link now reads the new name; the inode is the same.
+  const std::string moved = copy.staged.files_dir() + "/moved.img";
+  std::filesystem::rename(copy.in, moved);
+  copy.staged.open_fd(dd_copy::pid, 0, moved, 410 * MB);
+  target.observe(11);
+  const auto notes = target.take_notes();
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_THAT(notes[0], ::testing::HasSubstr("was renamed to " + moved + ": still followed"));
+  EXPECT_EQ(target.file(), moved);
+  // The estimate goes on: 590 MB left at 10 MB/s.
+  EXPECT_EQ(target.last().state, state::ok);
+  EXPECT_NEAR(target.last().remaining, before - 1.0, 1.0);
+}
+
 TEST(source_total, sums_the_named_sources_but_not_the_destination) {
   fake_proc staged;
   staged.make_file("src/a", 100);

@@ -168,3 +168,107 @@ def test_plain_lines_come_once_per_interval_and_the_last_is_never_lost():
     assert len(sparse_lines) == 2
     assert sparse_lines[0] == every_lines[0] and sparse_lines[-1] == every_lines[-1]
     assert "\033" not in every.stdout.decode()  # not a terminal: plain text
+
+
+# --- Faults (issue 7): each with its message and exit code, the summary never lost -----------
+
+def closed_pipe():
+    """The write end of a pipe whose reader is gone: writing to it fails with EPIPE."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    return write_end
+
+
+def progress_to_the_end(lines=10, total=1000):
+    return "".join(f"{total * i // lines}/{total}\n" for i in range(1, lines + 1)).encode()
+
+
+def test_a_closed_stdout_exits_141_after_reading_everything_with_the_summary_on_stderr():
+    out = closed_pipe()
+    try:
+        done = subprocess.run([CLI, "pipe", "--jsonl"], input=progress_to_the_end(),
+                              stdout=out, stderr=subprocess.PIPE, timeout=30)
+    finally:
+        os.close(out)
+    assert done.returncode == 141, done.stderr
+    err = done.stderr.decode()
+    assert err.count("standard output closed early (broken pipe)") == 1
+    # It read on to the end (the last line is 100%), and the summary is there.
+    assert "copyeta: finished at" in err and "at 50%: copyeta said" in err
+
+
+def test_tee_to_a_closed_stdout_keeps_reading_and_shows_its_status_on_stderr():
+    out = closed_pipe()
+    try:
+        done = subprocess.run([CLI, "pipe", "--tee", "--interval", "0"],
+                              input=progress_to_the_end(), stdout=out, stderr=subprocess.PIPE,
+                              timeout=30)
+    finally:
+        os.close(out)
+    assert done.returncode == 141, done.stderr
+    err = done.stderr.decode()
+    assert "standard output closed early (broken pipe)" in err
+    assert "100%  finished" in err and "copyeta: finished at" in err
+
+
+def test_a_pipeline_into_head_never_cuts_the_copy_tool_off():
+    # 20000 progress lines make far more output than a pipe holds, so copyeta writes on after
+    # head has gone. seq (the tool) must still end normally: copyeta drains its input.
+    done = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; seq -f '%g/20000' 1 20000 | {CLI} pipe --jsonl "
+                       "| head -c1 >/dev/null; echo \"${PIPESTATUS[@]}\""],
+        capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["0", "141", "0"], done.stderr
+    assert "broken pipe" in done.stderr and "copyeta: finished at" in done.stderr
+
+
+def test_a_full_disk_on_stdout_is_an_error_exit_1():
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([CLI, "pipe", "--jsonl"], input=progress_to_the_end(),
+                              stdout=full, stderr=subprocess.PIPE, timeout=30)
+    assert done.returncode == 1
+    assert b"cannot write to standard output: No space left on device" in done.stderr
+    assert b"copyeta: finished at" in done.stderr
+
+
+def peak_rss_mib(pid):
+    """VmHWM: the process's peak resident set since it exec'd (wait4's ru_maxrss would count
+    the pages of the Python process it was forked from)."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM")
+
+
+def test_a_100_mb_line_without_a_newline_keeps_memory_bounded(tmp_path):
+    out_path, err_path = tmp_path / "out", tmp_path / "err"
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        proc = subprocess.Popen([CLI, "pipe", "--jsonl"], stdin=subprocess.PIPE, stdout=out,
+                                stderr=err)
+        proc.stdin.write(b"100/1000\n200/1000\n")
+        chunk = b"x" * 2**20
+        for _ in range(100):  # 100 MiB, and no newline ever
+            proc.stdin.write(chunk)
+        proc.stdin.flush()
+        # All but what the pipe holds (64 KiB) has been read by now.
+        peak = peak_rss_mib(proc.pid)
+        proc.stdin.close()
+        proc.wait(timeout=60)
+    assert peak < 32, f"peak RSS {peak:.1f} MiB for a 100 MiB line"
+    err = err_path.read_text()
+    assert proc.returncode == 3, err  # the input ended before the copy finished
+    # Reported, skipped, and the summary kept.
+    skipped = int(err.split(" bytes of over-long lines were skipped")[0].split()[-1])
+    assert 100 * 2**20 - 2**16 <= skipped <= 100 * 2**20
+    assert "input ended, not finished" in err
+    out = rows(out_path.read_bytes())
+    assert [r.get("done") for r in out[:-1]] == [100, 200] and out[-1]["event"] == "summary"
+
+
+def test_tee_passes_a_megabyte_of_random_bytes_untouched():
+    garbage = os.urandom(2**20) + b"\x00\x00 no newline at the end"
+    done = pipe(garbage, "--tee")
+    assert done.stdout == garbage
+    # Random bytes hold a "37%" here and there, which the generic format reads.
+    assert done.returncode in (1, 3) and b"not progress lines" in done.stderr

@@ -5,6 +5,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -174,7 +175,11 @@ def test_auto_finds_a_running_copy(tmp_path):
             break
     dd.wait()
     w.send_signal(signal.SIGINT)
-    rest, _ = w.communicate(timeout=30)
+    # Read on through w.stdout: its buffer may already hold the summary, which communicate()
+    # (reading the pipe itself) would skip.
+    rest = w.stdout.read()
+    w.stderr.read()
+    w.wait(timeout=30)
     out = "".join(seen) + rest
     assert w.returncode in (0, 130)
     summaries = [r for r in rows(out) if r.get("event") == "summary"]
@@ -363,3 +368,85 @@ def test_flushing_comes_before_finished(tmp_path):
     assert w.returncode == 0, err
     assert summary["finished"] is True and summary["flush_observed"] is True
     assert "its data flushed to disk" in err
+
+
+# --- Faults (issue 7) ------------------------------------------------------------------------
+
+def closed_pipe():
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    return write_end
+
+
+def test_a_closed_stdout_stops_the_watch_with_exit_141_and_the_summary_on_stderr(tmp_path):
+    staged = StagedProc(tmp_path / "proc", 4242, size=1000 * MiB, pos=300 * MiB, age=30.0)
+    out = closed_pipe()
+    try:
+        done = subprocess.run([CLI, "watch", "4242", "--jsonl", "--interval", "0.05",
+                               "--proc-root", str(staged.root)],
+                              stdout=out, stderr=subprocess.PIPE, text=True, timeout=30)
+    finally:
+        os.close(out)
+    assert done.returncode == 141, done.stderr
+    assert "standard output closed early (broken pipe); stopped watching" in done.stderr
+    assert "dd 4242 still running; last: 30%" in done.stderr
+
+
+def test_an_unreadable_process_entry_is_named_at_attach_and_ends_a_watch(tmp_path):
+    staged = StagedProc(tmp_path / "proc", 4242, size=1000 * MiB, pos=300 * MiB)
+    (staged.dir / "stat").write_text("4242 garbled\n")
+    done = subprocess.run([CLI, "watch", "4242", "--proc-root", str(staged.root)],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 1
+    assert f"cannot read process 4242: {staged.dir}/stat: no ')'" in done.stderr
+
+    staged.set_start(990.0)
+    w = subprocess.Popen([CLI, "watch", "4242", "--jsonl", "--interval", "0.05",
+                          "--proc-root", str(staged.root)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert json.loads(w.stdout.readline())["pid"] == 4242
+    (staged.dir / "stat").write_text("4242 garbled\n")  # /proc/4242 turns unreadable midway
+    out, err = w.communicate(timeout=30)
+    assert w.returncode == 3
+    summary = rows(out)[-1]
+    assert summary["finished"] is False and summary["reason"].endswith("stat: no ')'")
+    assert "before it finished" in err
+
+
+def test_a_file_deleted_while_watched_is_still_followed(tmp_path):
+    # A real process reads a quarter of a file, waits, then reads the rest: meanwhile the file
+    # is deleted, which /proc shows as "PATH (deleted)" for the same open file.
+    source = random_file(tmp_path / "doomed.bin", 4 * MiB)
+    reader = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys; f = open(sys.argv[1], 'rb'); f.read(2**20); print('read', flush=True);"
+         "sys.stdin.readline(); f.read(); sys.stdin.readline()", str(source)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline() == "read\n"
+        w = subprocess.Popen([CLI, "watch", str(reader.pid), "--jsonl", "--interval", "0.05",
+                              "--no-flush"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+        first = json.loads(w.stdout.readline())
+        assert first["file"] == str(source) and first["done"] == MiB
+        source.unlink()
+        for line in w.stdout:
+            if json.loads(line)["file"] == f"{source} (deleted)":
+                break
+        reader.stdin.write("\n")  # read the rest
+        reader.stdin.flush()
+        for line in w.stdout:
+            if json.loads(line)["state"] == "finished":
+                break
+        reader.stdin.write("\n")  # and exit
+        reader.stdin.flush()
+        rest = w.stdout.read()
+        err = w.stderr.read()
+        w.wait(timeout=30)
+    finally:
+        reader.kill()
+        reader.wait()
+    assert w.returncode == 0, err
+    assert f"{source} was deleted while open: still followed" in err
+    summary = rows(rest)[-1]
+    assert summary["finished"] is True

@@ -21,7 +21,7 @@ FORMATS = ROOT / "tests" / "data" / "formats"
 needs_cli = pytest.mark.skipif(not CLI, reason="COPYETA_CLI is not set (run under ctest)")
 
 STATES = ["warming_up", "unknown_total", "ok", "stalled", "flushing", "finished", "rejected"]
-EXIT_CODES = ["0", "1", "2", "3", "130"]
+EXIT_CODES = ["0", "1", "2", "3", "4", "130", "141"]
 SECTIONS = ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "COMMANDS", "OUTPUT", "STATES",
             "EXIT STATUS", "ENVIRONMENT", "FILES", "EXAMPLES", "SECURITY", "SEE ALSO"]
 
