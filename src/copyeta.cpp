@@ -6,6 +6,7 @@
 
 #include <copyeta/backtest-inl.hpp>
 #include <copyeta/calibration-inl.hpp>
+#include <copyeta/calibration_evidence-inl.hpp>
 #include <copyeta/errors-inl.hpp>
 #include <copyeta/estimate-inl.hpp>
 #include <copyeta/estimator-inl.hpp>

@@ -130,6 +130,20 @@ COPYETA_INLINE void calibration::update(const detail::job_evidence& job) {
   ++jobs_;
 }
 
+COPYETA_INLINE void calibration::merge(const calibration& other) {
+  // Histograms in other weights measure other errors: adding them would mix scales.
+  if (weights_ != other.weights_)
+    throw options_error(fmt::format(
+        "[copyeta.options] calibration::merge needs the same weights: [{}, {}, {}] and "
+        "[{}, {}, {}] differ (merge calibration_evidence and fit instead)",
+        weights_[0], weights_[1], weights_[2], other.weights_[0], other.weights_[1],
+        other.weights_[2]));
+  jobs_ += other.jobs_;
+  for (std::size_t g = 0; g < loss_.size(); ++g) loss_[g] += other.loss_[g];
+  for (std::size_t b = 0; b < bucket_count; ++b)
+    for (const auto& [bin, weight] : other.bins_[b]) bins_[b][bin] += weight;
+}
+
 COPYETA_INLINE void calibration::add_losses(const detail::job_evidence& job) {
   if (job.points.empty()) return;
   const auto grid = weight_grid();

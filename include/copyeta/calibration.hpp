@@ -90,6 +90,15 @@ class calibration {
   void update(const scoring_trace& job);
   void update(const detail::job_evidence& job);
 
+  // Adds what `other` learned: jobs, loss table and error histograms. Valid only when both
+  // hold the same weights (==), as calibrations of disjoint job sets learned by update() from
+  // one starting point do: the result is then what update() on every job would have given, up
+  // to the rounding of the sums (a + b is exact and commutative, but (a + b) + c and
+  // a + (b + c) may differ in the last bit). For bit-exact merges in any order, merge
+  // calibration_evidence and fit once. Throws options_error when the weights differ, and
+  // changes nothing then.
+  void merge(const calibration& other);
+
   const weight_vector& weights() const noexcept { return weights_; }
   // How many jobs it has learned from (jobs with no scored sample teach nothing, and are not
   // counted).
@@ -117,6 +126,8 @@ class calibration {
   friend bool operator==(const calibration& a, const calibration& b) noexcept;
 
  private:
+  friend class calibration_evidence;  // shares the per-job work of leave-one-out fits
+
   static std::vector<weight_vector> weight_grid();
   // Adds a job's normalised errors under the current weights.
   void add_errors(const detail::job_evidence& job);

@@ -3,6 +3,7 @@
 
 #include <copyeta/backtest.hpp>
 #include <copyeta/calibration.hpp>
+#include <copyeta/calibration_evidence.hpp>
 #include <copyeta/config.hpp>
 #include <copyeta/errors.hpp>
 #include <copyeta/estimate.hpp>

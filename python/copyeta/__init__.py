@@ -6,6 +6,7 @@ command line and copy tools use.
 """
 from ._core import Calibration, Estimate, Monitor, __version__, model_names, state_names
 from ._backtest import BacktestResult, backtest
+from ._evidence import CalibrationEvidence
 from ._replay import replay
 from ._trace import Trace, TraceWarning, read_trace, read_traces
 from ._tracker import Forecast, Tracker
@@ -14,6 +15,7 @@ from .plot import plot_calibration, plot_forecast
 __all__ = [
     "BacktestResult",
     "Calibration",
+    "CalibrationEvidence",
     "Estimate",
     "Forecast",
     "Monitor",

@@ -28,4 +28,5 @@ PYBIND11_MODULE(_core, m) {
   copyeta::python::register_trace(m);
   copyeta::python::register_backtest(m);
   copyeta::python::register_calibration(m);
+  copyeta::python::register_evidence(m);  // after Calibration: it adds Calibration.merge
 }
