@@ -3,7 +3,8 @@
 
 The seeds come from the project's test data (tests/data/formats, tests/data/traces: copies of
 ../shared/formats and ../shared/traces), the shipped calibration
-(src/calibration/default_calibration.json) and a few hand-made edge cases. scripts/fuzz runs the
+(src/calibration/default_calibration.json) and a few hand-made edge cases (calibration evidence
+in its JSON format among them). scripts/fuzz runs the
 targets on them together with the committed corpora (tests/fuzz/corpus/<target>/) and merges
 what adds coverage back into the corpora, minimised; the seeds themselves are not committed.
 
@@ -123,6 +124,27 @@ def calibration(seeds):
         seeds.add("calibration", text)
 
 
+def evidence(seeds):
+    head = b'{"format": "copyeta.evidence", "version": 1, ' \
+           b'"components": ["robust_window", "drift_diffusion", "kalman"], '
+    point = b"[0, 3.29, 3.30, 0.31, 3.29, 0.83, 3.30, 0.83]"
+    late = b"[2, 1.1, 1.0, 0.2, null, null, 1.2, 0.4]"
+    jobs = [
+        b'"jobs": [], "skipped": []}',
+        b'"jobs": [{"name": "a", "points": [' + point + b", " + late + b']}], "skipped": []}',
+        b'"jobs": [{"name": "a", "points": [' + point + b']}, {"name": "b", "points": [' + late +
+        b']}], "skipped": [{"name": "c", "why": "5 rows and no real end"}]}',
+        b'"jobs": [{"name": "a", "points": [[1, 2e6, 0, 0, 0, 0, 0, 0]]}], "skipped": []}',
+        b'"jobs": [{"name": "a", "points": [[7, 1, 1, 1, 1, 1, 1, 1]]}], "skipped": []}',
+        b'"jobs": [{"name": "a", "points": []}, {"name": "a", "points": []}], "skipped": []}',
+    ]
+    for text in jobs:
+        seeds.add("evidence", head + text)
+        seeds.add("evidence", (head + text)[: len(head + text) // 2])  # truncated
+    for text in [b"", b"{}", b"[]", b'{"format": "copyeta.evidence", "version": 2}', b"1e999"]:
+        seeds.add("evidence", text)
+
+
 def units(seeds):
     # The first byte picks: 0-2 parse_size in each convention, 3 parse_duration, 4 parse_amount.
     sizes = ["32G", "1.5 GiB", "105.45M", "4077k", "118 GB", "512", "74.996 MBytes", "32.183Mi",
@@ -196,7 +218,7 @@ def monitor(seeds):
 def main():
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "build-fuzz" / "seeds"
     seeds = Seeds(out)
-    for make in (progress_line, trace_csv, calibration, units, monitor):
+    for make in (progress_line, trace_csv, calibration, evidence, units, monitor):
         make(seeds)
     for folder in sorted(out.iterdir()):
         files = list(folder.iterdir())
