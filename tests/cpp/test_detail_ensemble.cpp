@@ -1,7 +1,10 @@
+#include "scenarios.hpp"
+
 #include <copyeta/detail/ensemble.hpp>
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 
 namespace {
@@ -59,6 +62,76 @@ TEST(ensemble, a_component_estimate_in_log_space) {
   EXPECT_DOUBLE_EQ(tiny.log_median, std::log(1e-3));
   EXPECT_DOUBLE_EQ(tiny.spread, 0.0);
   EXPECT_FALSE(copyeta::detail::to_component_forecast(false, 1.0, 1.0, 1.0, z).available);
+}
+
+TEST(ensemble, the_default_models_reading_skips_only_what_cannot_change_its_answer) {
+  using copyeta::testing::scenario;
+  const std::array<std::array<double, 3>, 6> grid{
+      {{0, 0, 1}, {1, 0, 0}, {0, 1, 0}, {0.2, 0, 0.8}, {0.3, 0.3, 0.4}, {0, 0.5, 0.5}}};
+  std::size_t skipped = 0;             // zero-weighted forecasts left unread
+  std::size_t rate_fallbacks = 0;      // no weighted rate: the window's was read
+  std::size_t forecast_fallbacks = 0;  // no weighted forecast: every available one was read
+  const auto check = [&](const copyeta::detail::ensemble_members& members, double now) {
+    const auto full = members.read(now);
+    for (const auto& w : grid) {
+      const auto lazy = members.read(now, w, true);
+      // The combined forecast is the same, bit for bit.
+      const auto a = combine(full.forecasts, w);
+      const auto b = combine(lazy.forecasts, w);
+      ASSERT_EQ(a.has_value(), b.has_value());
+      if (a) {
+        EXPECT_EQ(a->log_median, b->log_median);
+        EXPECT_EQ(a->spread, b->spread);
+      }
+      // So are the rates the default model reads: the weighted ones, else the window's.
+      bool weighted_rate = false;
+      bool weighted_forecast = false;
+      for (std::size_t k = 0; k < 3; ++k) {
+        if (!(w[k] > 0.0)) continue;
+        EXPECT_EQ(full.rates[k], lazy.rates[k]);
+        weighted_rate = weighted_rate || full.rates[k].has_value();
+        weighted_forecast = weighted_forecast || full.forecasts[k].available;
+      }
+      if (!weighted_rate) {
+        EXPECT_EQ(full.rates[0], lazy.rates[0]);
+        ++rate_fallbacks;
+      }
+      bool any = false;
+      for (std::size_t k = 0; k < 3; ++k) {
+        any = any || full.forecasts[k].available;
+        if (w[k] != 0.0 || !weighted_forecast) {
+          EXPECT_EQ(full.forecasts[k].available, lazy.forecasts[k].available);
+        } else if (full.forecasts[k].available && !lazy.forecasts[k].available) {
+          ++skipped;
+        }
+      }
+      if (!weighted_forecast && any) ++forecast_fallbacks;
+    }
+    // Without a forecast to make, only the rate is read.
+    const auto rate_only = members.read(now, grid[0], false);
+    EXPECT_EQ(rate_only.rates[2], full.rates[2]);
+    EXPECT_FALSE(rate_only.forecasts[1].available);
+  };
+  for (const scenario kind : {scenario::stall, scenario::bursts, scenario::irregular_sampling}) {
+    const auto run = copyeta::testing::make_run(kind, 3);
+    copyeta::detail::ensemble_members members(copyeta::estimator_options{});
+    for (const copyeta::sample& s : run.samples) {
+      members.add(s);
+      check(members, s.t);
+      check(members, s.t + 40.0);
+    }
+  }
+  // A copy too fast for drift_diffusion (over 1e150 a second): only the other two forecast.
+  copyeta::detail::ensemble_members members(copyeta::estimator_options{});
+  for (int i = 0; i < 8; ++i) {
+    const double t = 1e-135 * i;
+    members.add({t, static_cast<copyeta::amount>(i) * 500'000'000'000'000'000u,
+                 copyeta::amount{1} << 63});
+    check(members, t);
+  }
+  EXPECT_GT(skipped, 1000u);
+  EXPECT_GT(rate_fallbacks, 10u);
+  EXPECT_GT(forecast_fallbacks, 0u);
 }
 
 }  // namespace

@@ -133,6 +133,39 @@ class ensemble_members {
     return out;
   }
 
+  // What the default model needs of read(now) with these weights, reading only the components
+  // that can change its result: the rate uses positively weighted components (the window's when
+  // none has one), and combine() gives a zero-weighted forecast a term of exactly 0 (its values
+  // are finite) unless no weighted forecast is available. So a component of weight 0 is read
+  // only for those fallbacks; one that is not read is left unavailable, which combine() treats
+  // the same. With the shipped weights (0, 0, 1) an estimate reads the Kalman filter alone.
+  reading read(double now, const std::array<double, ensemble_size>& weights,
+               bool with_forecast) const noexcept {
+    reading out;
+    std::array<bool, ensemble_size> taken{};
+    const auto all = parts();
+    const auto take = [&](std::size_t k) {
+      const estimate e = all[k]->estimate_at(now, false);
+      out.rates[k] = e.rate;
+      out.forecasts[k] = to_component_forecast(e.has_remaining() && e.state != state::finished,
+                                               e.remaining, e.lo, e.hi, z_);
+      taken[k] = true;
+    };
+    double rate_weight = 0.0;
+    double forecast_weight = 0.0;
+    for (std::size_t k = 0; k < ensemble_size; ++k) {
+      if (weights[k] == 0.0) continue;
+      take(k);
+      if (out.rates[k] && !(weights[k] <= 0.0)) rate_weight += weights[k];
+      if (out.forecasts[k].available) forecast_weight += weights[k];
+    }
+    if (!(rate_weight > 0.0) && !taken[0]) take(0);
+    if (with_forecast && !(forecast_weight > 0.0))
+      for (std::size_t k = 0; k < ensemble_size; ++k)
+        if (!taken[k]) take(k);
+    return out;
+  }
+
   // Each component's estimate at `now`, in log space.
   std::array<component_forecast, ensemble_size> forecasts(double now) const {
     return read(now).forecasts;

@@ -35,7 +35,7 @@ COPYETA_INLINE std::optional<estimator::forecast> default_model::predict(
 
 COPYETA_INLINE estimator::outlook default_model::evaluate(double now,
                                                           double left) const noexcept {
-  const detail::ensemble_members::reading parts = members_.read(now);
+  const detail::ensemble_members::reading parts = members_.read(now, weights_, left > 0.0);
   outlook o;
   // The components' rates, weighted like their forecasts (in log space); the window's alone
   // when no weighted component has one.

@@ -31,45 +31,70 @@ struct ou_terms {
   double g = 0.0;   // integral of (s - 1 + e)(1 - e)
 };
 
-inline ou_terms ou(double x) noexcept {
-  ou_terms o;
-  o.e1 = -std::expm1(-x);
-  o.c = -0.5 * std::expm1(-2.0 * x);
-  o.b = 0.5 * o.e1 * o.e1;
-  if (x < 1.0) {
-    // Term n is (-1)^n c_n x^(n+1) / (n+1)! (x^n / n! for rm); 30 terms reach double precision.
-    // From n = 5 on every sum's terms shrink by a factor of 0.75 or more per step, so once
-    // each term is below 2^-55 of its sum (less than half the spacing of doubles there) this
-    // one and all later ones round away: stopping then gives the same bits as all 30 terms.
-    constexpr double negligible = 0x1p-55;
-    double tn = 0.5 * x * x;  // x^n / n!
-    double p2 = 4.0;          // 2^n
-    double sign = 1.0;        // (-1)^n
-    for (int n = 2; n < 32; ++n) {
-      const double dn = static_cast<double>(n);
-      const double tn1 = tn * x / (dn + 1.0);
-      const double rm = sign * tn;
+// From here on e^-x is below 2e-22: 1 - e^-x and 1 - e^-2x round to 1 (glibc's and fdlibm's
+// expm1 return exactly -1 below -56 ln 2), and x e^-x is far below half an ulp of the sums it
+// enters (about x^3 / 3 and x^2 / 2), so skipping the three calls gives the same bits. A
+// forecast over hours asks for horizons of hundreds of tau some 25 times.
+inline constexpr double ou_saturated = 50.0;
+
+// The series of ou() below x = 1. Term n is (-1)^n c_n x^(n+1) / (n+1)! (x^n / n! for rm); 30
+// terms reach double precision. From n = 5 on every sum's terms shrink by a factor of 0.75 or
+// more per step, so once a term is below 2^-55 of its sum (less than half the spacing of
+// doubles there) it and all later ones round away: a sum stopped there has the same bits as
+// with all 30 terms, whenever the other sums stop. Without `with_mean` only rm and a are summed
+// (all a time update needs while the mean has no noise), and d, g, h stay 0.
+template <bool with_mean>
+inline void ou_series(double x, ou_terms& o) noexcept {
+  constexpr double negligible = 0x1p-55;
+  const auto small = [](double term, double sum) {
+    return std::abs(term) < negligible * std::abs(sum);
+  };
+  double tn = 0.5 * x * x;  // x^n / n!
+  double p2 = 4.0;          // 2^n
+  double sign = 1.0;        // (-1)^n
+  for (int n = 2; n < 32; ++n) {
+    const double dn = static_cast<double>(n);
+    const double tn1 = tn * x / (dn + 1.0);
+    const double rm = sign * tn;
+    const double a = sign * (p2 - 2.0) * tn1;
+    if constexpr (with_mean) {
       const double h = sign * tn1;
-      const double a = sign * (p2 - 2.0) * tn1;
       const double g = sign * (2.0 + dn - p2) * tn1;
       const double d = sign * (p2 - 2.0 * dn - 2.0) * tn1;
-      if (n >= 5 && std::abs(rm) < negligible * std::abs(o.rm) &&
-          std::abs(h) < negligible * std::abs(o.h) && std::abs(a) < negligible * std::abs(o.a) &&
-          std::abs(g) < negligible * std::abs(o.g) && std::abs(d) < negligible * std::abs(o.d))
+      if (n >= 5 && small(rm, o.rm) && small(h, o.h) && small(a, o.a) && small(g, o.g) &&
+          small(d, o.d))
         break;
-      o.rm += rm;
       o.h += h;
-      o.a += a;
       o.g += g;
       if (n >= 3) o.d += d;
-      tn = tn1;
-      p2 *= 2.0;
-      sign = -sign;
+    } else {
+      if (n >= 5 && small(rm, o.rm) && small(a, o.a)) break;
     }
+    o.rm += rm;
+    o.a += a;
+    tn = tn1;
+    p2 *= 2.0;
+    sign = -sign;
+  }
+}
+
+// `with_mean` false leaves d, g and h at 0 below x = 1, where they cost the most: for callers
+// that multiply them by a mean noise of 0.
+inline ou_terms ou(double x, bool with_mean = true) noexcept {
+  ou_terms o;
+  const bool saturated = x >= ou_saturated;
+  o.e1 = saturated ? 1.0 : -std::expm1(-x);
+  o.c = saturated ? 0.5 : -0.5 * std::expm1(-2.0 * x);
+  o.b = 0.5 * o.e1 * o.e1;
+  if (x < 1.0) {
+    if (with_mean)
+      ou_series<true>(x, o);
+    else
+      ou_series<false>(x, o);
   } else {
-    // e^-x is 0 in doubles long before x reaches 1024, where libm's underflow path (slow, and
-    // it sets errno) takes over: skipping it gives the same 0. Horizons of days reach that.
-    const double ex = x >= 1024.0 ? 0.0 : std::exp(-x);
+    // Saturated, e^-x changes no bit (see ou_saturated); beyond x = 708 it would also take
+    // libm's slow underflow path, which sets errno.
+    const double ex = saturated ? 0.0 : std::exp(-x);
     o.rm = x - o.e1;
     o.h = 0.5 * x * x - o.rm;
     o.a = x - 2.0 * o.e1 + o.c;
@@ -134,6 +159,7 @@ COPYETA_INLINE void kalman_options::validate() const {
 COPYETA_INLINE kalman::kalman(const estimator_options& options, const kalman_options& model)
     : estimator(options), model_(model), z_(confidence_level{options.level}.two_sided_z()) {
   model_.validate();
+  mean_noise_ = relative_mean_noise();
 }
 
 COPYETA_INLINE void kalman::on_restart() noexcept {
@@ -146,6 +172,7 @@ COPYETA_INLINE void kalman::on_restart() noexcept {
   rate_up_ = rate_down_ = mean_up_ = mean_down_ = 0.0;
   up_ = down_ = run{};
   shifts_ = stalls_ = 0;
+  mean_noise_ = relative_mean_noise();
   step_ = 0.0;
   repeated_ = repeat_pending_ = false;
   stall_start_ = stall_time_ = 0.0;
@@ -171,13 +198,8 @@ COPYETA_INLINE double kalman::block_diffusion() const noexcept {
   return std::max(fast, (prior_blocks * fast + blocks_.sum) / (prior_blocks + blocks_.n));
 }
 
-COPYETA_INLINE kalman::noise kalman::noise_levels() const noexcept {
+COPYETA_INLINE double kalman::relative_mean_noise() const noexcept {
   using namespace kalman_detail;
-  const double rho = level();
-  const double rho2 = rho * rho;
-  const double total = block_diffusion();
-  const double white = fast_diffusion();
-  const double ou = std::max(total - white, min_ou_share * total);
   // A random walk of the mean with intensity q adds q L^2 / 3 to the pair statistic at scale L:
   // what long blocks have beyond blocks, less twice its own noise, is that. Without the largest
   // long pair, because one stall or step is not a drift.
@@ -190,7 +212,17 @@ COPYETA_INLINE kalman::noise kalman::noise_levels() const noexcept {
     const double l = model_.block;
     mean += 3.0 * std::max(excess, 0.0) / ((long_blocks * long_blocks - 1.0) * l * l);
   }
-  return {white * rho2, ou * rho2 / (model_.tau * model_.tau), mean * rho2};
+  return mean;
+}
+
+COPYETA_INLINE kalman::noise kalman::noise_levels() const noexcept {
+  using namespace kalman_detail;
+  const double rho = level();
+  const double rho2 = rho * rho;
+  const double total = block_diffusion();
+  const double white = fast_diffusion();
+  const double ou = std::max(total - white, min_ou_share * total);
+  return {white * rho2, ou * rho2 / (model_.tau * model_.tau), mean_noise_ * rho2};
 }
 
 COPYETA_INLINE void kalman::time_update(filter& f, double t, const noise& n) const noexcept {
@@ -198,7 +230,9 @@ COPYETA_INLINE void kalman::time_update(filter& f, double t, const noise& n) con
   const double dt = t - f.t;
   if (!(dt > 0.0)) return;
   const double tau = model_.tau;
-  const ou_terms o = ou(dt / tau);
+  // Without a random walk of the mean (the usual case), Q has no use for d, g and h: 0 times
+  // any of them is the 0 they would add.
+  const ou_terms o = ou(dt / tau, !(n.mean == 0.0));
   mat3 F;
   F << 1.0, tau * o.e1, tau * o.rm,  //
       0.0, 1.0 - o.e1, o.e1,         //
@@ -446,9 +480,11 @@ COPYETA_INLINE void kalman::on_sample(const sample& s) noexcept {
   // Blocks see bytes without the jumps, which are accounted for on their own; long blocks
   // leave out stalls too, which are not a drift either.
   constexpr double no_clip = std::numeric_limits<double>::infinity();
+  const double pairs = blocks_.n + long_blocks_.n;
   advance(blocks_, t, y - jumps_, model_.block, no_clip, shifts_, display_noise);
   advance(long_blocks_, t, y - jumps_, long_blocks * model_.block, no_clip, shifts_ + stalls_,
           display_noise);
+  if (blocks_.n + long_blocks_.n != pairs) mean_noise_ = relative_mean_noise();
 }
 
 COPYETA_INLINE kalman::filter kalman::at(double now, const noise& n) const noexcept {
@@ -502,7 +538,7 @@ COPYETA_INLINE double kalman::time_to_gain(double need, double rate, double mean
   double hi = tau + need / mean;
   double h = std::min(hi, need / std::max(rate, mean));
   for (int i = 0; i < 100; ++i) {
-    const ou_terms o = ou(h / tau);
+    const ou_terms o = ou(h / tau, false);  // e1 and rm only
     const double v = rate * tau * o.e1 + mean * tau * o.rm - need;
     if (v < 0.0)
       lo = h;
@@ -572,7 +608,7 @@ COPYETA_INLINE std::optional<estimator::forecast> kalman::predict_from(
   // negative mean rate a chance that keeps P(done) from ever reaching 0.5 + level / 2 once the
   // mean's random walk dominates; progress never goes back.)
   const auto standardized = [&](double horizon) {
-    const ou_terms o = ou(horizon / tau);
+    const ou_terms o = ou(horizon / tau, !(n.mean == 0.0));
     const vec3 a(1.0, tau * o.e1, tau * o.rm);
     const double var = a.dot(P * a) +
                        (n.white + jump_diffusion * (1.0 + horizon / last_t_)) * horizon +

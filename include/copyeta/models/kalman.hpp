@@ -147,6 +147,8 @@ class kalman final : public estimator {
   double jump_rate() const noexcept;     // bytes per second credited to jumps
   double fast_diffusion() const noexcept;
   double block_diffusion() const noexcept;
+  // The mean's random walk relative to level()^2: only blocks change it (mean_noise_ keeps it).
+  double relative_mean_noise() const noexcept;
   noise noise_levels() const noexcept;
 
   kalman_options model_;
@@ -169,6 +171,7 @@ class kalman final : public estimator {
   pair_variance samples_;
   pair_variance blocks_;
   pair_variance long_blocks_;
+  double mean_noise_ = 0.0;  // relative_mean_noise(), again whenever a block pair is added
 
   // Bytes that arrived as jumps (the Huber excess): all of them, the part credited to the
   // expected rate, and the sum of squares that sets their variance.
