@@ -10,6 +10,7 @@
 #include <copyeta/errors-inl.hpp>
 #include <copyeta/estimate-inl.hpp>
 #include <copyeta/estimator-inl.hpp>
+#include <copyeta/fleet-inl.hpp>
 #include <copyeta/format-inl.hpp>
 #include <copyeta/input_policy-inl.hpp>
 #include <copyeta/models-inl.hpp>

@@ -8,6 +8,7 @@
 #include <copyeta/errors.hpp>
 #include <copyeta/estimate.hpp>
 #include <copyeta/estimator.hpp>
+#include <copyeta/fleet.hpp>
 #include <copyeta/format.hpp>
 #include <copyeta/input_policy.hpp>
 #include <copyeta/models.hpp>
