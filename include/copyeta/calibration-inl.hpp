@@ -69,6 +69,39 @@ inline std::optional<std::int64_t> json_integer(const nlohmann::json& v, std::in
   return value;
 }
 
+// Parses a versioned copyeta document, {"format": FORMAT, "version": VERSION, ...}. Throws
+// input_error naming `source` when the text is not JSON (nlohmann's other errors, e.g.
+// out_of_range for a number beyond a double, "1e999", included), not that format (`what` says
+// what was expected), or of another version.
+inline nlohmann::json versioned_json(std::string_view text, std::string_view source,
+                                     std::string_view format, std::string_view what,
+                                     int version) {
+  const auto fail = [&](const std::string& why) -> input_error {
+    return input_error(fmt::format("[copyeta.input] {}: {}", source, why));
+  };
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text.begin(), text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    throw fail(fmt::format("not valid JSON (at byte {}): {}", e.byte, e.what()));
+  } catch (const nlohmann::json::exception& e) {
+    throw fail(fmt::format("not valid JSON: {}", e.what()));
+  }
+  try {
+    if (!j.is_object() || j.value("format", "") != format)
+      throw fail(fmt::format("not {} (\"format\" must be \"{}\")", what, format));
+    const auto v = json_integer(j.at("version"), std::numeric_limits<int>::min(),
+                                std::numeric_limits<int>::max());
+    if (!v) throw fail(fmt::format("\"version\" = {} is not an integer", j.at("version").dump()));
+    if (*v != version)
+      throw fail(fmt::format("version {} is not supported (this copyeta reads version {})", *v,
+                             version));
+  } catch (const nlohmann::json::exception& e) {
+    throw fail(fmt::format("bad field: {}", e.what()));
+  }
+  return j;
+}
+
 // 9 significant digits: stable across platforms and far finer than the data warrant. Exact: the
 // shortest text that reads back to the same double.
 inline std::string json_number(double v, bool exact) {
@@ -237,24 +270,9 @@ COPYETA_INLINE calibration calibration::from_json(std::string_view text, std::st
   const auto fail = [&](const std::string& what) -> input_error {
     return input_error(fmt::format("[copyeta.input] {}: {}", source, what));
   };
-  nlohmann::json j;
+  const nlohmann::json j = detail::versioned_json(text, source, "copyeta.calibration",
+                                                  "a copyeta calibration", format_version);
   try {
-    j = nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw fail(fmt::format("not valid JSON (at byte {}): {}", e.byte, e.what()));
-  } catch (const nlohmann::json::exception& e) {
-    // The parser's other errors, e.g. out_of_range for a number beyond a double ("1e999").
-    throw fail(fmt::format("not valid JSON: {}", e.what()));
-  }
-  try {
-    if (!j.is_object() || j.value("format", "") != "copyeta.calibration")
-      throw fail("not a copyeta calibration (\"format\" must be \"copyeta.calibration\")");
-    const auto version = detail::json_integer(j.at("version"), std::numeric_limits<int>::min(),
-                                              std::numeric_limits<int>::max());
-    if (!version) throw fail(fmt::format("\"version\" = {} is not an integer", j.at("version").dump()));
-    if (*version != format_version)
-      throw fail(fmt::format("version {} is not supported (this copyeta reads version {})",
-                             *version, format_version));
     calibration c;
     const auto weights = j.at("weights").get<std::vector<double>>();
     if (weights.size() != detail::ensemble_size)

@@ -265,24 +265,9 @@ COPYETA_INLINE calibration_evidence calibration_evidence::from_json(std::string_
   const auto fail = [&](const std::string& what) -> input_error {
     return input_error(fmt::format("[copyeta.input] {}: {}", source, what));
   };
-  nlohmann::json j;
+  const nlohmann::json j = detail::versioned_json(text, source, "copyeta.evidence",
+                                                  "copyeta calibration evidence", format_version);
   try {
-    j = nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw fail(fmt::format("not valid JSON (at byte {}): {}", e.byte, e.what()));
-  } catch (const nlohmann::json::exception& e) {
-    throw fail(fmt::format("not valid JSON: {}", e.what()));
-  }
-  try {
-    if (!j.is_object() || j.value("format", "") != "copyeta.evidence")
-      throw fail("not copyeta calibration evidence (\"format\" must be \"copyeta.evidence\")");
-    const auto version = detail::json_integer(j.at("version"), std::numeric_limits<int>::min(),
-                                              std::numeric_limits<int>::max());
-    if (!version)
-      throw fail(fmt::format("\"version\" = {} is not an integer", j.at("version").dump()));
-    if (*version != format_version)
-      throw fail(fmt::format("version {} is not supported (this copyeta reads version {})",
-                             *version, format_version));
     const auto components = j.at("components").get<std::vector<std::string>>();
     if (components.size() != calibration::components.size() ||
         !std::equal(components.begin(), components.end(), calibration::components.begin()))
