@@ -388,6 +388,19 @@ COPYETA_INLINE double fleet::event_time(double t, fleet_status& status) const {
   return t;
 }
 
+COPYETA_INLINE std::unordered_map<std::uint64_t, fleet::running_job>::iterator fleet::running_at(
+    std::uint64_t id, double& t, fleet_status& status) {
+  t = event_time(t, status);
+  const auto it = running_.find(id);
+  if (status == fleet_status::time_not_finite || it == running_.end()) {
+    if (status != fleet_status::time_not_finite) status = fleet_status::unknown_job;
+    ++counts_[static_cast<std::size_t>(status)];
+    return running_.end();
+  }
+  advance(t);
+  return it;
+}
+
 COPYETA_INLINE void fleet::advance(double t) {
   if (!has_clock_) {
     has_clock_ = true;
@@ -440,14 +453,8 @@ COPYETA_INLINE fleet_status fleet::job_started(std::uint64_t id, double t, amoun
 
 COPYETA_INLINE fleet_status fleet::job_progress(std::uint64_t id, double t, amount done) {
   fleet_status status;
-  t = event_time(t, status);
-  const auto it = running_.find(id);
-  if (status == fleet_status::time_not_finite || it == running_.end()) {
-    if (status != fleet_status::time_not_finite) status = fleet_status::unknown_job;
-    ++counts_[static_cast<std::size_t>(status)];
-    return status;
-  }
-  advance(t);
+  const auto it = running_at(id, t, status);
+  if (it == running_.end()) return status;
   running_job& job = it->second;
   if (done > job.done) {
     job.done = done;
@@ -491,14 +498,8 @@ inline void push_ring(std::vector<fleet::attempt>& ring, std::size_t& next, std:
 
 COPYETA_INLINE fleet_status fleet::job_finished(std::uint64_t id, double t) {
   fleet_status status;
-  t = event_time(t, status);
-  const auto it = running_.find(id);
-  if (status == fleet_status::time_not_finite || it == running_.end()) {
-    if (status != fleet_status::time_not_finite) status = fleet_status::unknown_job;
-    ++counts_[static_cast<std::size_t>(status)];
-    return status;
-  }
-  advance(t);
+  const auto it = running_at(id, t, status);
+  if (it == running_.end()) return status;
   const running_job job = it->second;
   running_.erase(it);
   const double seconds = std::max(0.0, t - job.start);
@@ -515,14 +516,8 @@ COPYETA_INLINE fleet_status fleet::job_finished(std::uint64_t id, double t) {
 
 COPYETA_INLINE fleet_status fleet::job_failed(std::uint64_t id, double t, bool abandoned) {
   fleet_status status;
-  t = event_time(t, status);
-  const auto it = running_.find(id);
-  if (status == fleet_status::time_not_finite || it == running_.end()) {
-    if (status != fleet_status::time_not_finite) status = fleet_status::unknown_job;
-    ++counts_[static_cast<std::size_t>(status)];
-    return status;
-  }
-  advance(t);
+  const auto it = running_at(id, t, status);
+  if (it == running_.end()) return status;
   const running_job job = it->second;
   running_.erase(it);
   detail::fleet_impl::push_ring(failed_window_, failed_next_, options_.window_jobs,

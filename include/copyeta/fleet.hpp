@@ -224,6 +224,11 @@ class fleet {
  private:
   void advance(double t);
   double event_time(double t, fleet_status& status) const;
+  // The running job `id` for an event at `t`, with the clock advanced to the event's time (which
+  // event_time() may clamp); or running_.end() when the time is not finite or the job unknown,
+  // that status set and counted.
+  std::unordered_map<std::uint64_t, running_job>::iterator running_at(std::uint64_t id, double& t,
+                                                                      fleet_status& status);
   void add_to_block(double end, double bytes, double seconds);
   void take_from_queue(amount bytes);
 
